@@ -1,0 +1,37 @@
+import type { RequestContext } from './context.js'
+import type { EngineDeps } from './deps.js'
+import { EngineError } from './errors.js'
+import { requireUuid } from './ids.js'
+import type { FunctionRow } from './store/rows.js'
+
+/**
+ * How a call means to use a function:
+ * - `read`: show, list, download; an admin may read any project's.
+ * - `own`: anything that changes it or its versions; only its own project, and
+ *   another project's function does not exist, even for an admin.
+ */
+export type Access = 'read' | 'own'
+
+const notFound = (id: string) => new EngineError('FUNCTION_NOT_FOUND', `Function ${id} not found.`, { function_id: id })
+
+/** The active function `id` as `ctx` may see it for `access`, or the error that hides it. */
+export function findFunction(deps: EngineDeps, ctx: RequestContext, id: string, access: Access): FunctionRow {
+  const row = deps.sql.functionById(requireUuid(id, 'function id'))
+  if (!row || row.state !== 'active') throw notFound(id)
+  if (row.project_id === ctx.projectId) return row
+  if (access === 'read' && ctx.role === 'admin') return row
+  throw notFound(id)
+}
+
+/** Deleting another project's function is refused outright for an admin (it can see it), hidden for a member. */
+export function findFunctionToDelete(deps: EngineDeps, ctx: RequestContext, id: string): FunctionRow {
+  const row = findFunction(deps, ctx, id, 'read')
+  if (row.project_id !== ctx.projectId) {
+    throw new EngineError('FORBIDDEN', `Function ${id} belongs to another project; only its owner may delete it.`, { function_id: id })
+  }
+  return row
+}
+
+export function requireAdmin(ctx: RequestContext, action: string): void {
+  if (ctx.role !== 'admin') throw new EngineError('ADMIN_ONLY', `Only an admin may ${action}.`)
+}

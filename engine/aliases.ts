@@ -1,0 +1,82 @@
+import { findFunction } from './access.js'
+import type { RequestContext } from './context.js'
+import type { EngineDeps } from './deps.js'
+import { EngineError } from './errors.js'
+import { boundedInteger, optionalText, type FieldValue } from './function-fields.js'
+import { newId, requireUuid } from './ids.js'
+import { presentAlias } from './present.js'
+import type { AliasRecord } from './records.js'
+import type { AliasRow } from './store/rows.js'
+import { formatTime } from './time.js'
+
+export interface AliasInput {
+  name?: FieldValue
+  function_id?: FieldValue
+  function_version?: FieldValue
+  description?: FieldValue
+}
+
+const VERSION_RANGE = { min: 0, max: Number.MAX_SAFE_INTEGER }
+
+/** Version 0 is the function's current code; any other must exist now. */
+function checkTarget(deps: EngineDeps, ctx: RequestContext, functionId: string, version: number): string {
+  const fn = findFunction(deps, ctx, requireUuid(functionId, 'function id'), 'own')
+  if (version !== 0 && !deps.sql.liveVersion(fn.id, version)) {
+    throw new EngineError('ALIAS_VERSION_NOT_FOUND', `Version ${version} of function ${fn.id} does not exist.`, { function_id: fn.id, version })
+  }
+  return fn.id
+}
+
+function findAlias(deps: EngineDeps, ctx: RequestContext, name: string): AliasRow {
+  const row = deps.sql.aliasByName(ctx.projectId, name)
+  if (!row) throw new EngineError('ALIAS_NOT_FOUND', `Alias ${name} not found.`, { name })
+  return row
+}
+
+export function createAlias(deps: EngineDeps, ctx: RequestContext, input: AliasInput): AliasRecord {
+  const name = optionalText('name', input.name)
+  if (!name) throw new EngineError('INVALID_FIELD', 'Invalid name: an alias needs a name.', { field: 'name' })
+  const functionId = optionalText('function_id', input.function_id)
+  if (!functionId) throw new EngineError('INVALID_FIELD', 'Invalid function_id: an alias needs a function.', { field: 'function_id' })
+  const version = boundedInteger('function_version', input.function_version, VERSION_RANGE) ?? 0
+  const description = optionalText('description', input.description) ?? null
+  return deps.db.transaction(() => {
+    const fid = checkTarget(deps, ctx, functionId, version)
+    if (deps.sql.aliasByName(ctx.projectId, name)) throw new EngineError('ALIAS_EXISTS', `Alias ${name} already exists.`, { name })
+    const id = newId()
+    deps.sql.insertAlias({ id, project_id: ctx.projectId, name, description, function_id: fid, function_version: version, created_at: formatTime(deps.now()) })
+    return presentAlias(findAlias(deps, ctx, name))
+  })()
+}
+
+export function listAliases(deps: EngineDeps, ctx: RequestContext): AliasRecord[] {
+  return deps.sql.aliasesOfProject(ctx.projectId).map(presentAlias)
+}
+
+export function getAlias(deps: EngineDeps, ctx: RequestContext, name: string): AliasRecord {
+  return presentAlias(findAlias(deps, ctx, name))
+}
+
+/** Changes what an alias points at; a null or absent field is left as it is. */
+export function updateAlias(deps: EngineDeps, ctx: RequestContext, name: string, input: AliasInput): AliasRecord {
+  const functionId = optionalText('function_id', input.function_id)
+  const version = boundedInteger('function_version', input.function_version, VERSION_RANGE)
+  const description = optionalText('description', input.description)
+  return deps.db.transaction(() => {
+    const row = findAlias(deps, ctx, name)
+    const next = {
+      id: row.id,
+      function_id: functionId ?? row.function_id,
+      function_version: version ?? row.function_version,
+      description: description ?? row.description,
+      updated_at: formatTime(deps.now()),
+    }
+    next.function_id = checkTarget(deps, ctx, next.function_id, next.function_version)
+    deps.sql.updateAlias(next)
+    return presentAlias(findAlias(deps, ctx, name))
+  })()
+}
+
+export function deleteAlias(deps: EngineDeps, ctx: RequestContext, name: string): void {
+  deps.sql.deleteAlias(findAlias(deps, ctx, name).id)
+}

@@ -1,0 +1,17 @@
+import type { RepoStore } from '../repos/repo-store.js'
+import type { ArchiveCache } from './archive-cache.js'
+import type { FunctionLocks } from './function-locks.js'
+import type { Limits } from './limits.js'
+import type { Db } from './store/open-database.js'
+import type { Statements } from './store/statements.js'
+
+/** What every engine operation works with; built once by `openEngine`. */
+export interface EngineDeps {
+  db: Db
+  sql: Statements
+  repos: RepoStore
+  limits: Limits
+  locks: FunctionLocks
+  archives: ArchiveCache
+  now: () => Date
+}

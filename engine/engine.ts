@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { RepoStore } from '../repos/repo-store.js'
+import * as aliases from './aliases.js'
+import { ArchiveCache } from './archive-cache.js'
+import type { RequestContext } from './context.js'
+import type { EngineDeps } from './deps.js'
+import { FunctionLocks } from './function-locks.js'
+import * as functions from './functions.js'
+import { DEFAULT_LIMITS, type Limits } from './limits.js'
+import { recover } from './recovery.js'
+import { openDatabase } from './store/open-database.js'
+import { prepareStatements } from './store/statements.js'
+import * as versions from './versions.js'
+
+export interface EngineOptions {
+  dataDir: string
+  limits?: Partial<Limits>
+  /** Bytes of package archives kept in memory for downloads. */
+  archiveCacheBytes?: number
+  now?: () => Date
+}
+
+/** Where a data directory keeps its SQLite file. */
+export const databasePath = (dataDir: string) => join(dataDir, 'tagstone.db')
+
+type Tail<F> = F extends (deps: EngineDeps, ...rest: infer R) => infer T ? (...rest: R) => T : never
+
+/**
+ * The domain, bound to one data directory. Every method takes the caller's
+ * RequestContext first; none knows of HTTP.
+ */
+export class Engine {
+  readonly createFunction: Tail<typeof functions.createFunction>
+  readonly updateFunction: Tail<typeof functions.updateFunction>
+  readonly deleteFunction: Tail<typeof functions.deleteFunction>
+  readonly listFunctions: Tail<typeof functions.listFunctions>
+  readonly getFunction: Tail<typeof functions.getFunction>
+  readonly downloadFunction: Tail<typeof functions.downloadFunction>
+  readonly detachFunction: Tail<typeof functions.detachFunction>
+  readonly createVersion: Tail<typeof versions.createVersion>
+  readonly listVersions: Tail<typeof versions.listVersions>
+  readonly getVersion: Tail<typeof versions.getVersion>
+  readonly downloadVersion: Tail<typeof versions.downloadVersion>
+  readonly deleteVersion: Tail<typeof versions.deleteVersion>
+  readonly detachVersion: Tail<typeof versions.detachVersion>
+  readonly createAlias: Tail<typeof aliases.createAlias>
+  readonly listAliases: Tail<typeof aliases.listAliases>
+  readonly getAlias: Tail<typeof aliases.getAlias>
+  readonly updateAlias: Tail<typeof aliases.updateAlias>
+  readonly deleteAlias: Tail<typeof aliases.deleteAlias>
+
+  constructor(readonly deps: EngineDeps) {
+    const bind = <F extends (d: EngineDeps, ...rest: never[]) => unknown>(f: F) => f.bind(null, deps) as Tail<F>
+    this.createFunction = bind(functions.createFunction)
+    this.updateFunction = bind(functions.updateFunction)
+    this.deleteFunction = bind(functions.deleteFunction)
+    this.listFunctions = bind(functions.listFunctions)
+    this.getFunction = bind(functions.getFunction)
+    this.downloadFunction = bind(functions.downloadFunction)
+    this.detachFunction = bind(functions.detachFunction)
+    this.createVersion = bind(versions.createVersion)
+    this.listVersions = bind(versions.listVersions)
+    this.getVersion = bind(versions.getVersion)
+    this.downloadVersion = bind(versions.downloadVersion)
+    this.deleteVersion = bind(versions.deleteVersion)
+    this.detachVersion = bind(versions.detachVersion)
+    this.createAlias = bind(aliases.createAlias)
+    this.listAliases = bind(aliases.listAliases)
+    this.getAlias = bind(aliases.getAlias)
+    this.updateAlias = bind(aliases.updateAlias)
+    this.deleteAlias = bind(aliases.deleteAlias)
+  }
+
+  get limits(): Limits {
+    return this.deps.limits
+  }
+
+  /** The bare repository of a function `ctx` may read, for git clients. */
+  gitdirFor(ctx: RequestContext, functionId: string): string {
+    const fn = functions.getFunction(this.deps, ctx, functionId)
+    return this.deps.repos.gitdir(fn.id)
+  }
+
+  close(): void {
+    this.deps.db.close()
+  }
+}
+
+/** Opens a data directory (creating it), runs migrations and recovery, and returns the engine. */
+export async function openEngine(options: EngineOptions): Promise<Engine> {
+  mkdirSync(options.dataDir, { recursive: true })
+  const db = openDatabase(databasePath(options.dataDir))
+  const repos = new RepoStore(options.dataDir)
+  await repos.prepare()
+  const deps: EngineDeps = {
+    db,
+    sql: prepareStatements(db),
+    repos,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    locks: new FunctionLocks(),
+    archives: new ArchiveCache(options.archiveCacheBytes ?? 128 * 1024 * 1024),
+    now: options.now ?? (() => new Date()),
+  }
+  await recover(deps)
+  return new Engine(deps)
+}

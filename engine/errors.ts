@@ -1,0 +1,35 @@
+/**
+ * The engine's failures, with a stable `code` and structured `details`. The engine
+ * knows nothing of HTTP: `server/error-table.ts` maps each code to a status once.
+ */
+export class EngineError extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message)
+    this.name = 'EngineError'
+  }
+}
+
+export type EngineErrorCode =
+  | 'INVALID_ID'
+  | 'INVALID_FIELD'
+  | 'PACKAGE_REQUIRED'
+  | 'UNSUPPORTED_CODE_SOURCE'
+  | 'MD5_MISMATCH'
+  | 'CHECKSUM_NOT_CHANGED'
+  | 'PACKAGE_TOO_LARGE'
+  | 'ALIAS_VERSION_NOT_FOUND'
+  | 'FUNCTION_NOT_FOUND'
+  | 'VERSION_NOT_FOUND'
+  | 'ALIAS_NOT_FOUND'
+  | 'VERSION_UNCHANGED'
+  | 'VERSION_LIMIT'
+  | 'FUNCTION_IN_USE'
+  | 'VERSION_IN_USE'
+  | 'FORBIDDEN'
+  | 'ADMIN_ONLY'
+  | 'ALIAS_EXISTS'
+  | 'UNAUTHENTICATED'

@@ -1,0 +1,67 @@
+import type { EngineDeps } from './deps.js'
+import type { AliasRecord, FunctionRecord, VersionRecord } from './records.js'
+import type { AliasRow, FunctionRow, PackageRow, VersionRow } from './store/rows.js'
+
+export function currentPackage(deps: EngineDeps, fn: FunctionRow): PackageRow {
+  const pkg = fn.head_commit ? deps.sql.packageByCommit(fn.id, fn.head_commit) : undefined
+  if (!pkg) throw new Error(`function ${fn.id} has no package for its head ${fn.head_commit}`)
+  return pkg
+}
+
+export function presentFunction(deps: EngineDeps, fn: FunctionRow): FunctionRecord {
+  const pkg = currentPackage(deps, fn)
+  return {
+    id: fn.id,
+    name: fn.name,
+    description: fn.description,
+    count: 0,
+    code: JSON.stringify({ source: 'package', md5sum: pkg.md5sum }),
+    runtime_id: fn.runtime_id,
+    entry: fn.entry,
+    project_id: fn.project_id,
+    created_at: fn.created_at,
+    updated_at: fn.updated_at,
+    cpu: fn.cpu,
+    memory_size: fn.memory_size,
+    timeout: fn.timeout,
+    latest_version: deps.sql.newestLiveVersion(fn.id)?.version_number ?? 0,
+    commit: pkg.commit_oid,
+    tree: pkg.tree_oid,
+  }
+}
+
+export function presentVersion(deps: EngineDeps, v: VersionRow): VersionRecord {
+  const pkg = deps.sql.packageByCommit(v.function_id, v.commit_oid)
+  if (!pkg) throw new Error(`version ${v.function_id}/${v.version_number} has no package for ${v.commit_oid}`)
+  return {
+    id: v.id,
+    description: v.description,
+    function_id: v.function_id,
+    count: 0,
+    version_number: v.version_number,
+    project_id: v.project_id,
+    status: v.status,
+    created_at: v.created_at,
+    updated_at: v.updated_at,
+    tag: `v${v.version_number}`,
+    tag_object: v.tag_oid ?? '',
+    commit: v.commit_oid,
+    tree: v.tree_oid,
+    md5sum: pkg.md5sum,
+    sha256: pkg.sha256,
+    size: pkg.size,
+  }
+}
+
+export function presentAlias(a: AliasRow): AliasRecord {
+  return {
+    id: a.id,
+    name: a.name,
+    description: a.description,
+    function_id: a.function_id,
+    function_version: a.function_version,
+    project_id: a.project_id,
+    created_at: a.created_at,
+    updated_at: a.updated_at,
+  }
+}

@@ -1,0 +1,64 @@
+import { Type, type Static } from '@sinclair/typebox'
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()])
+const Time = Type.String({ description: 'UTC, YYYY-MM-DD HH:MM:SS' })
+
+/** A function as the Qinling API shows it, plus the git identity of its current code. */
+export const FunctionRecord = Type.Object({
+  id: Type.String(),
+  name: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  count: Type.Integer(),
+  code: Type.String({ description: 'JSON: {"source": "package", "md5sum": "..."}' }),
+  runtime_id: Nullable(Type.String()),
+  entry: Type.String(),
+  project_id: Type.String(),
+  created_at: Time,
+  updated_at: Nullable(Time),
+  cpu: Type.Integer(),
+  memory_size: Type.Integer(),
+  timeout: Type.Integer(),
+  latest_version: Type.Integer(),
+  commit: Type.String(),
+  tree: Type.String(),
+})
+export type FunctionRecord = Static<typeof FunctionRecord>
+
+export const VersionRecord = Type.Object({
+  id: Type.String(),
+  description: Type.String(),
+  function_id: Type.String(),
+  count: Type.Integer(),
+  version_number: Type.Integer(),
+  project_id: Type.String(),
+  status: Type.Union([Type.Literal('available'), Type.Literal('detached')]),
+  created_at: Time,
+  updated_at: Nullable(Time),
+  tag: Type.String(),
+  tag_object: Type.String(),
+  commit: Type.String(),
+  tree: Type.String(),
+  md5sum: Type.String(),
+  sha256: Type.String(),
+  size: Type.Integer(),
+})
+export type VersionRecord = Static<typeof VersionRecord>
+
+export const AliasRecord = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Nullable(Type.String()),
+  function_id: Type.String(),
+  function_version: Type.Integer(),
+  project_id: Type.String(),
+  created_at: Time,
+  updated_at: Nullable(Time),
+})
+export type AliasRecord = Static<typeof AliasRecord>
+
+/** A package to hand back byte-exact. */
+export interface Download {
+  bytes: Buffer
+  md5sum: string
+  filename: string
+}

@@ -1,0 +1,63 @@
+import { unpublishPackage } from '../repos/package-refs.js'
+import { deleteVersionTag } from '../repos/version-tags.js'
+import type { EngineDeps } from './deps.js'
+import { endOperation, type OperationKind, type OperationPayloads } from './journal.js'
+import type { OperationRow } from './store/rows.js'
+import { formatTime } from './time.js'
+
+/**
+ * Settles an operation that was reserved but never confirmed, after a crash or a
+ * failed git step. Creates and uploads are undone (the client never saw them
+ * succeed); deletes are finished (the reserve already hid the thing). Each step
+ * is safe to repeat, so a crash during recovery is recovered the same way.
+ * A version number taken by an undone create stays used.
+ */
+export async function settleOperation(deps: EngineDeps, op: OperationRow): Promise<void> {
+  const kind = op.kind as OperationKind
+  const fid = op.function_id
+  const gitdir = deps.repos.gitdir(fid)
+  const end = (extra: () => void) => deps.db.transaction(() => { extra(); endOperation(deps, op.id) })()
+  switch (kind) {
+    case 'create-function':
+      await deps.repos.remove(fid)
+      return end(() => deps.sql.deleteFunction(fid))
+    case 'upload': {
+      const p = JSON.parse(op.payload) as OperationPayloads['upload']
+      if (await deps.repos.exists(fid)) await unpublishPackage(gitdir, p)
+      return end(() => {})
+    }
+    case 'create-version': {
+      const p = JSON.parse(op.payload) as OperationPayloads['create-version']
+      if (await deps.repos.exists(fid)) await deleteVersionTag(gitdir, `v${p.number}`)
+      return end(() => deps.sql.buryVersion(formatTime(deps.now()), p.versionId))
+    }
+    case 'delete-version': {
+      const p = JSON.parse(op.payload) as OperationPayloads['delete-version']
+      if (await deps.repos.exists(fid)) await deleteVersionTag(gitdir, `v${p.number}`)
+      return end(() => deps.sql.buryVersion(formatTime(deps.now()), p.versionId))
+    }
+    case 'delete-function':
+      await deps.repos.remove(fid)
+      return end(() => deps.sql.deleteFunction(fid))
+    default:
+      throw new Error(`unknown operation kind '${op.kind}' (#${op.id})`)
+  }
+}
+
+/** Runs before the server takes requests: settles every half-done operation. */
+export async function recover(deps: EngineDeps): Promise<number> {
+  const ops = deps.sql.pendingOperations()
+  for (const op of ops) await settleOperation(deps, op)
+  return ops.length
+}
+
+/** Runs the git half of an operation; if it fails, settles the operation at once and rethrows. */
+export async function orSettle<T>(deps: EngineDeps, opId: number, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (err) {
+    const op = deps.sql.pendingOperations().find((o) => o.id === opId)
+    if (op) await settleOperation(deps, op).catch(() => {})
+    throw err
+  }
+}

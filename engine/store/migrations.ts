@@ -1,0 +1,83 @@
+/**
+ * Numbered, up-only migrations. Each runs in one transaction with the bump of
+ * `user_version`, so a crash leaves the schema wholly at one version.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE functions (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL,
+        name TEXT,
+        description TEXT,
+        runtime_id TEXT,
+        entry TEXT NOT NULL,
+        cpu INTEGER NOT NULL,
+        memory_size INTEGER NOT NULL,
+        timeout INTEGER NOT NULL,
+        head_commit TEXT,
+        -- The last version number ever handed out; only ever goes up.
+        version_counter INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL CHECK (state IN ('creating', 'active', 'deleting')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT
+      );
+      CREATE INDEX functions_by_project ON functions (project_id, created_at);
+
+      -- One row per upload: the commit it made and the archive kept beside it.
+      CREATE TABLE packages (
+        function_id TEXT NOT NULL REFERENCES functions (id) ON DELETE CASCADE,
+        commit_oid TEXT NOT NULL,
+        tree_oid TEXT NOT NULL,
+        parent_commit TEXT,
+        archive_blob TEXT NOT NULL,
+        md5sum TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (function_id, commit_oid)
+      );
+
+      -- Deleted versions stay as tombstones, so the unique key itself forbids reuse.
+      CREATE TABLE versions (
+        id TEXT PRIMARY KEY,
+        function_id TEXT NOT NULL REFERENCES functions (id) ON DELETE CASCADE,
+        version_number INTEGER NOT NULL CHECK (version_number > 0),
+        project_id TEXT NOT NULL,
+        description TEXT NOT NULL,
+        commit_oid TEXT NOT NULL,
+        tree_oid TEXT NOT NULL,
+        tag_oid TEXT,
+        status TEXT NOT NULL CHECK (status IN ('available', 'detached')),
+        state TEXT NOT NULL CHECK (state IN ('pending', 'live', 'deleting', 'deleted')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT,
+        deleted_at TEXT,
+        UNIQUE (function_id, version_number)
+      );
+
+      CREATE TABLE aliases (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT,
+        function_id TEXT NOT NULL REFERENCES functions (id),
+        function_version INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT,
+        UNIQUE (project_id, name)
+      );
+      CREATE INDEX aliases_by_function ON aliases (function_id, function_version);
+
+      -- Operations that touch both SQLite and git, between reserve and confirm.
+      CREATE TABLE operations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        function_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
+]

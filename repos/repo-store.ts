@@ -1,0 +1,73 @@
+import { mkdir, rename, rm, stat, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { writeFileDurably, syncDirectory } from './durable-fs.js'
+
+/**
+ * Where the bare repositories live: `<root>/repos/<id>.git`. New repositories are
+ * built in `<root>/tmp` and renamed into place, and removed ones are renamed out
+ * before they are deleted, so `repos/` only ever holds whole repositories.
+ */
+export class RepoStore {
+  readonly reposDir: string
+  readonly tmpDir: string
+
+  constructor(dataDir: string) {
+    this.reposDir = join(dataDir, 'repos')
+    this.tmpDir = join(dataDir, 'tmp')
+  }
+
+  async prepare(): Promise<void> {
+    await mkdir(this.reposDir, { recursive: true })
+    // Leftovers of interrupted builds and removals: never referenced by anything.
+    await rm(this.tmpDir, { recursive: true, force: true })
+    await mkdir(this.tmpDir, { recursive: true })
+  }
+
+  gitdir(id: string): string {
+    return join(this.reposDir, `${id}.git`)
+  }
+
+  async exists(id: string): Promise<boolean> {
+    try {
+      return (await stat(this.gitdir(id))).isDirectory()
+    } catch {
+      return false
+    }
+  }
+
+  /** Creates an empty bare repository with HEAD on `main`, durably. */
+  async create(id: string): Promise<string> {
+    const building = join(this.tmpDir, `${id}-${randomBytes(4).toString('hex')}.git`)
+    for (const dir of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags']) {
+      await mkdir(join(building, dir), { recursive: true })
+    }
+    await writeFileDurably(join(building, 'HEAD'), 'ref: refs/heads/main\n')
+    await writeFileDurably(join(building, 'config'), '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n')
+    await writeFileDurably(join(building, 'description'), `tagstone function ${id}\n`)
+    await syncDirectory(building)
+    const target = this.gitdir(id)
+    await rename(building, target)
+    await syncDirectory(this.reposDir)
+    return target
+  }
+
+  /** Removes a repository; safe to repeat. */
+  async remove(id: string): Promise<void> {
+    const trash = join(this.tmpDir, `removed-${id}-${randomBytes(4).toString('hex')}`)
+    try {
+      await rename(this.gitdir(id), trash)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw err
+    }
+    await syncDirectory(this.reposDir)
+    await rm(trash, { recursive: true, force: true })
+  }
+
+  /** Ids of every repository on disk. */
+  async list(): Promise<string[]> {
+    const names = await readdir(this.reposDir).catch(() => [] as string[])
+    return names.filter((n) => n.endsWith('.git')).map((n) => n.slice(0, -4))
+  }
+}

@@ -1,0 +1,62 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import multipart from '@fastify/multipart'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Engine } from '../engine/engine.js'
+import { installErrorHandling, RequestError } from './errors.js'
+import { actAsDefaultAdmin, type Authenticate } from './request-context.js'
+import { aliasRoutes } from './routes/aliases.js'
+import { functionRoutes } from './routes/functions.js'
+import { versionRoutes } from './routes/versions.js'
+
+export interface AppOptions {
+  engine: Engine
+  authenticate?: Authenticate
+  logger?: FastifyServerOptions['logger']
+}
+
+/** Headers that carry secrets; never logged. */
+export const REDACTED_HEADERS = ['req.headers["x-auth-token"]', 'req.headers.authorization']
+
+/** Builds the HTTP app around an engine. It never listens, so tests can `inject()` it. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Without coercion a null stays null: the openstack client sends null for "leave as is".
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // Package uploads are bounded by the multipart file limit; this bounds JSON and forms.
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  const authenticate = options.authenticate ?? actAsDefaultAdmin
+
+  installErrorHandling(app)
+  installBodyParsers(app)
+  await app.register(multipart, {
+    limits: { fileSize: options.engine.limits.maxPackageBytes, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 60 },
+  })
+  app.decorateRequest('ctx', null as never)
+  app.addHook('onRequest', async (request) => {
+    request.ctx = await authenticate(request)
+  })
+
+  await app.register(functionRoutes, { engine: options.engine })
+  await app.register(versionRoutes, { engine: options.engine })
+  await app.register(aliasRoutes, { engine: options.engine })
+  return app
+}
+
+function installBodyParsers(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json')
+  // An empty JSON body is "no fields" (clients send Content-Type: application/json on bodiless calls).
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body).trim()
+    if (text === '') return done(null, undefined)
+    try {
+      done(null, JSON.parse(text))
+    } catch (err) {
+      done(new RequestError('INVALID_JSON', `The request body is not valid JSON: ${(err as Error).message}.`), undefined)
+    }
+  })
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))))
+  })
+}

@@ -1,0 +1,37 @@
+import type { AddressInfo } from 'node:net'
+import { openEngine, type Engine, type EngineOptions } from '../../engine/engine.js'
+import { buildApp } from '../../server/app.js'
+import type { Authenticate } from '../../server/request-context.js'
+
+export interface RunningServer {
+  url: string
+  engine: Engine
+  close(): Promise<void>
+}
+
+/** The real app on a real socket (127.0.0.1, a free port) over a real data directory. */
+export async function startServer(
+  options: Partial<EngineOptions> & { dataDir: string; authenticate?: Authenticate },
+): Promise<RunningServer> {
+  const engine = await openEngine(options)
+  const app = await buildApp({ engine, ...(options.authenticate ? { authenticate: options.authenticate } : {}) })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    engine,
+    async close() {
+      await app.close()
+      engine.close()
+    },
+  }
+}
+
+/** Posts a multipart function create the way the openstack client does. */
+export function functionForm(zip: Buffer | undefined, fields: Record<string, string> = {}): FormData {
+  const form = new FormData()
+  const all = { name: 'fn', runtime_id: 'python3', code: JSON.stringify({ source: 'package' }), ...fields }
+  for (const [k, v] of Object.entries(all)) form.append(k, v)
+  if (zip) form.append('package', new Blob([new Uint8Array(zip)]), 'package.zip')
+  return form
+}
