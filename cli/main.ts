@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { readServeConfig } from '../server/config.js'
 import { serve } from '../server/main.js'
+import { ADMIN_USAGE, runAdmin } from './admin.js'
 
 const USAGE = `usage: tagstone <command>
 
 commands:
   serve [--data DIR] [--host H] [--port P] [--no-auth] [--max-versions N] [--max-package-bytes N]
-`
+${ADMIN_USAGE}`
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -14,6 +15,8 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       await serve(readServeConfig(rest))
       return -1
+    case 'admin':
+      return runAdmin(rest)
     case undefined:
     case 'help':
     case '--help':
