@@ -34,13 +34,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     limits: { fileSize: options.engine.limits.maxPackageBytes, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 60 },
   })
   app.decorateRequest('ctx', null as never)
-  app.addHook('onRequest', async (request) => {
-    request.ctx = await authenticate(request)
+  // The REST API's own context: its auth hook does not reach the git routes, which answer 401 the git way.
+  await app.register(async (api) => {
+    api.addHook('onRequest', async (request) => {
+      request.ctx = await authenticate(request)
+    })
+    await api.register(functionRoutes, { engine: options.engine })
+    await api.register(versionRoutes, { engine: options.engine })
+    await api.register(aliasRoutes, { engine: options.engine })
   })
-
-  await app.register(functionRoutes, { engine: options.engine })
-  await app.register(versionRoutes, { engine: options.engine })
-  await app.register(aliasRoutes, { engine: options.engine })
   return app
 }
 
