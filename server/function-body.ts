@@ -11,8 +11,8 @@ const FIELD_NAMES = ['name', 'description', 'runtime_id', 'entry', 'cpu', 'memor
  * spec comes as `code` (a JSON string or an object) or, from the openstack
  * client's update, as the form fields `source` and `md5sum`.
  */
-export async function readFunctionBody(request: FastifyRequest): Promise<FunctionInput> {
-  const { fields, pkg } = request.isMultipart() ? await readMultipart(request) : { fields: readPlainBody(request.body), pkg: undefined }
+export async function readFunctionBody(request: FastifyRequest, maxPackageBytes: number): Promise<FunctionInput> {
+  const { fields, pkg } = request.isMultipart() ? await readMultipart(request, maxPackageBytes) : { fields: readPlainBody(request.body), pkg: undefined }
   const input: FunctionInput = { fields: {} }
   for (const name of FIELD_NAMES) if (name in fields) input.fields[name] = fields[name] as FieldValue
   if (fields.code !== undefined && fields.code !== null) input.code = fields.code as FunctionInput['code']
@@ -27,14 +27,17 @@ function readPlainBody(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>
 }
 
-async function readMultipart(request: FastifyRequest): Promise<{ fields: Record<string, unknown>; pkg?: Buffer }> {
+async function readMultipart(request: FastifyRequest, maxPackageBytes: number): Promise<{ fields: Record<string, unknown>; pkg?: Buffer }> {
   const fields: Record<string, unknown> = {}
   let pkg: Buffer | undefined
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       if (part.fieldname !== 'package') throw new RequestError('BAD_REQUEST', `Unexpected file field '${part.fieldname}': the package goes in 'package'.`)
       if (pkg) throw new RequestError('BAD_REQUEST', "Only one file 'package' may be sent.")
-      pkg = await part.toBuffer()
+      pkg = await part.toBuffer().catch((err: { code?: string }) => {
+        if (err.code !== 'FST_REQ_FILE_TOO_LARGE') throw err
+        throw new RequestError('PACKAGE_TOO_LARGE', `The package is larger than the limit of ${maxPackageBytes} bytes.`)
+      })
     } else {
       fields[part.fieldname] = part.value
     }

@@ -10,7 +10,7 @@ import { DownloadQuery, FunctionParams, ListFunctionsQuery, faults, truthy } fro
 export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async (app, { engine }) => {
   // Bodies are multipart, urlencoded or JSON: read by readFunctionBody, validated by the engine.
   app.post('/v1/functions', { schema: { response: { 201: FunctionRecord, ...faults(400, 401, 403, 413) } } }, async (request, reply) => {
-    const created = await engine.createFunction(request.ctx, await readFunctionBody(request))
+    const created = await engine.createFunction(request.ctx, await readFunctionBody(request, engine.limits.maxPackageBytes))
     return reply.code(201).send(created)
   })
 
@@ -33,7 +33,7 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
   )
 
   app.put('/v1/functions/:id', { schema: { params: FunctionParams, response: { 200: FunctionRecord, ...faults(400, 401, 403, 404, 413) } } }, async (request) => {
-    return engine.updateFunction(request.ctx, request.params.id, await readFunctionBody(request))
+    return engine.updateFunction(request.ctx, request.params.id, await readFunctionBody(request, engine.limits.maxPackageBytes))
   })
 
   app.post('/v1/functions/:id/detach', { schema: { params: FunctionParams, response: { 202: Type.String(), ...faults(400, 401, 403, 404) } } }, async (request, reply) => {
