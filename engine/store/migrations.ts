@@ -80,4 +80,22 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- API tokens. Only a sha256 of each secret is kept; \`lookup\` (the hash's first
+      -- 16 hex digits) finds the candidates, the whole hash is compared in constant time.
+      CREATE TABLE tokens (
+        id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('member', 'admin')),
+        lookup TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        label TEXT,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      );
+      CREATE INDEX tokens_by_lookup ON tokens (lookup);
+    `,
+  },
 ]
