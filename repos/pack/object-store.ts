@@ -1,0 +1,172 @@
+import { access, readdir, readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { applyDelta } from './apply-delta.js'
+import type { ByteLru } from './byte-lru.js'
+import { looseObjectPath, readLooseObject } from './loose-objects.js'
+import {
+  CorruptRepositoryError, ObjectNotFoundError, objectTypeForCode, OBJ_OFS_DELTA, type GitObject
+} from './object-types.js'
+import { PackFile, type PackEntryHeader } from './pack-file.js'
+import { PackIndex } from './pack-index.js'
+import { inflate } from './zlib-async.js'
+
+export type ObjectLocation =
+  | { kind: 'loose' }
+  | { kind: 'packed', pack: PackFile, offset: number }
+
+/** Delta chains longer than this are refused rather than followed (git's own limit is lower). */
+const MAX_DELTA_CHAIN = 10_000
+
+/** Names of the packs in a repository, sorted: part of the key that says whether caches still hold. */
+export async function listPackNames (gitdir: string): Promise<string[]> {
+  let names: string[]
+  try {
+    names = await readdir(path.join(gitdir, 'objects', 'pack'))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+  const packs = new Set(names.filter(name => name.endsWith('.pack')).map(name => name.slice(0, -5)))
+  return names.filter(name => name.endsWith('.idx') && packs.has(name.slice(0, -4)))
+    .map(name => name.slice(0, -4)).sort()
+}
+
+/**
+ * Reads one repository's objects, loose or packed, with no `git` binary. Parsed objects are kept
+ * in a shared byte-bounded cache: they are named by their content hash, so they never go stale.
+ * Pack files are opened once and closed when the store is retired and no request still uses it.
+ */
+export class ObjectStore {
+  readonly #cache: ByteLru<GitObject>
+  readonly #cachePrefix: string
+  #users = 0
+  #retired = false
+
+  private constructor (readonly gitdir: string, readonly packs: PackFile[], cache: ByteLru<GitObject>) {
+    this.#cache = cache
+    this.#cachePrefix = `${gitdir}\0`
+  }
+
+  static async open (gitdir: string, packNames: string[], cache: ByteLru<GitObject>): Promise<ObjectStore> {
+    const packDir = path.join(gitdir, 'objects', 'pack')
+    const packs = await Promise.all(packNames.map(async name => {
+      const packPath = path.join(packDir, `${name}.pack`)
+      const [idx, info] = await Promise.all([readFile(path.join(packDir, `${name}.idx`)), stat(packPath)])
+      return new PackFile(packPath, new PackIndex(idx, info.size, name))
+    }))
+    return new ObjectStore(gitdir, packs, cache)
+  }
+
+  /** Marks a request as using the store, so that retiring it does not close files under it. */
+  retain (): void { this.#users++ }
+
+  release (): void {
+    this.#users--
+    if (this.#retired && this.#users === 0) void this.#closePacks()
+  }
+
+  /** The repository's packs changed: close files as soon as the last user is done. */
+  retire (): void {
+    this.#retired = true
+    if (this.#users === 0) void this.#closePacks()
+  }
+
+  async locate (oid: string): Promise<ObjectLocation | undefined> {
+    const key = Buffer.from(oid, 'hex')
+    for (const pack of this.packs) {
+      const position = pack.index.find(key)
+      if (position >= 0) return { kind: 'packed', pack, offset: pack.index.offsetAt(position) }
+    }
+    try {
+      await access(looseObjectPath(this.gitdir, oid))
+      return { kind: 'loose' }
+    } catch {
+      return undefined
+    }
+  }
+
+  async has (oid: string): Promise<boolean> {
+    return this.#cache.get(this.#cachePrefix + oid) !== undefined || await this.locate(oid) !== undefined
+  }
+
+  /**
+   * Reads an object. Trees, commits and tags are cached (walks read them again and again); blobs
+   * only when `keep` says so, e.g. as delta bases, so that big files do not flush the cache.
+   */
+  async read (oid: string, keep = false): Promise<GitObject> {
+    const cached = this.#cache.get(this.#cachePrefix + oid)
+    if (cached !== undefined) return cached
+    const location = await this.locate(oid)
+    if (location === undefined) throw new ObjectNotFoundError(oid)
+    const object = location.kind === 'loose'
+      ? await readLooseObject(this.gitdir, oid)
+      : await this.readPacked(location.pack, location.offset)
+    if (object === undefined) throw new ObjectNotFoundError(oid)
+    if (keep || object.type !== 'blob') this.#remember(oid, object)
+    return object
+  }
+
+  /** Reads the object at a pack offset, following its delta chain down to a whole object. */
+  async readPacked (pack: PackFile, offset: number): Promise<GitObject> {
+    const chain: PackEntryHeader[] = []
+    let header = await pack.readHeader(offset)
+    let base: GitObject | undefined
+    while (header.typeCode >= OBJ_OFS_DELTA) {
+      chain.push(header)
+      if (chain.length > MAX_DELTA_CHAIN) throw new CorruptRepositoryError(`${pack.path}: delta chain too long`)
+      if (header.baseOid !== undefined) {
+        base = await this.read(header.baseOid, true)
+        break
+      }
+      const baseOffset = header.baseOffset ?? 0
+      const baseOid = pack.index.oidAtOffset(baseOffset)
+      const cached = baseOid === undefined ? undefined : this.#cache.get(this.#cachePrefix + baseOid)
+      if (cached !== undefined) {
+        base = cached
+        break
+      }
+      header = await pack.readHeader(baseOffset)
+    }
+    if (base === undefined) {
+      const type = objectTypeForCode(header.typeCode)
+      if (type === undefined) throw new CorruptRepositoryError(`${pack.path}: bad entry at ${header.offset}`)
+      base = { type, content: await this.inflateEntry(pack, header) }
+      if (chain.length > 0) this.#rememberAt(pack, header.offset, base)
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const delta = chain[i] as PackEntryHeader
+      base = { type: base.type, content: applyDelta(base.content, await this.inflateEntry(pack, delta)) }
+      // Intermediate results are the bases of the later links; keep them for the next reader.
+      if (i > 0) this.#rememberAt(pack, delta.offset, base)
+    }
+    return base
+  }
+
+  /** The inflated bytes of one entry (an object, or a delta's instructions). */
+  async inflateEntry (pack: PackFile, header: PackEntryHeader): Promise<Buffer> {
+    const data = await pack.readRange(header.dataStart, header.end)
+    let content: Buffer
+    try {
+      content = await inflate(data, header.size)
+    } catch {
+      throw new CorruptRepositoryError(`${pack.path}: entry at ${header.offset} does not inflate`)
+    }
+    if (content.length !== header.size) {
+      throw new CorruptRepositoryError(`${pack.path}: entry at ${header.offset} has the wrong size`)
+    }
+    return content
+  }
+
+  #rememberAt (pack: PackFile, offset: number, object: GitObject): void {
+    const oid = pack.index.oidAtOffset(offset)
+    if (oid !== undefined) this.#remember(oid, object)
+  }
+
+  #remember (oid: string, object: GitObject): void {
+    this.#cache.set(this.#cachePrefix + oid, object, object.content.length + 128)
+  }
+
+  async #closePacks (): Promise<void> {
+    await Promise.all(this.packs.map(async pack => { await pack.close() }))
+  }
+}

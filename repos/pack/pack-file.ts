@@ -1,0 +1,99 @@
+import { open, type FileHandle } from 'node:fs/promises'
+import { CorruptRepositoryError, OBJ_OFS_DELTA, OBJ_REF_DELTA } from './object-types.js'
+import type { PackIndex } from './pack-index.js'
+
+/** What the few bytes in front of a pack entry say. */
+export interface PackEntryHeader {
+  offset: number
+  /** 1-4 for whole objects, 6 (ofs-delta) or 7 (ref-delta). */
+  typeCode: number
+  /** Inflated size: of the object, or of the delta instructions. */
+  size: number
+  /** First byte of the zlib stream. */
+  dataStart: number
+  /** First byte after the entry. */
+  end: number
+  baseOffset?: number
+  baseOid?: string
+}
+
+const HEADER_PEEK = 32
+
+/** One `pack-*.pack` with its index; the file is opened on first use and read positionally. */
+export class PackFile {
+  #handle: Promise<FileHandle> | undefined
+
+  constructor (readonly path: string, readonly index: PackIndex) {}
+
+  async readHeader (offset: number): Promise<PackEntryHeader> {
+    const end = this.index.entryEnd(offset)
+    const peek = await this.readRange(offset, Math.min(end, offset + HEADER_PEEK))
+    return parseEntryHeader(peek, offset, end, this.path)
+  }
+
+  async readRange (start: number, end: number): Promise<Buffer> {
+    const handle = await this.#open()
+    const buffer = Buffer.allocUnsafe(end - start)
+    let filled = 0
+    // A positional read may return fewer bytes than asked; loop until the range is complete.
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, start + filled)
+      if (bytesRead === 0) throw new CorruptRepositoryError(`${this.path}: unexpected end of file`)
+      filled += bytesRead
+    }
+    return buffer
+  }
+
+  async close (): Promise<void> {
+    const handle = this.#handle
+    this.#handle = undefined
+    if (handle !== undefined) await (await handle.catch(() => undefined))?.close()
+  }
+
+  async #open (): Promise<FileHandle> {
+    this.#handle ??= open(this.path, 'r')
+    try {
+      return await this.#handle
+    } catch (error) {
+      this.#handle = undefined
+      throw error
+    }
+  }
+}
+
+export function parseEntryHeader (peek: Buffer, offset: number, end: number, where: string): PackEntryHeader {
+  let at = 0
+  const next = (): number => {
+    const byte = peek[at++]
+    if (byte === undefined) throw new CorruptRepositoryError(`${where}: bad entry header at ${offset}`)
+    return byte
+  }
+  let byte = next()
+  const typeCode = (byte >> 4) & 7
+  let size = byte & 0x0f
+  let scale = 16
+  while ((byte & 0x80) !== 0) {
+    byte = next()
+    size += (byte & 0x7f) * scale
+    scale *= 128
+  }
+  const header: PackEntryHeader = { offset, typeCode, size, dataStart: 0, end }
+  if (typeCode === OBJ_OFS_DELTA) {
+    byte = next()
+    let distance = byte & 0x7f
+    while ((byte & 0x80) !== 0) {
+      byte = next()
+      distance = (distance + 1) * 128 + (byte & 0x7f)
+    }
+    header.baseOffset = offset - distance
+    if (header.baseOffset < 12) throw new CorruptRepositoryError(`${where}: bad delta base at ${offset}`)
+  } else if (typeCode === OBJ_REF_DELTA) {
+    if (at + 20 > peek.length) throw new CorruptRepositoryError(`${where}: bad entry header at ${offset}`)
+    header.baseOid = peek.toString('hex', at, at + 20)
+    at += 20
+  } else if (typeCode < 1 || typeCode > 4) {
+    throw new CorruptRepositoryError(`${where}: unknown entry type ${typeCode} at ${offset}`)
+  }
+  header.dataStart = offset + at
+  return header
+}

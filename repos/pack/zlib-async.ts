@@ -1,0 +1,27 @@
+import { promisify } from 'node:util'
+import zlib from 'node:zlib'
+
+/**
+ * Small buffers are (de)compressed synchronously: a hop to the thread pool costs more than the
+ * work. Large ones go to the pool so one big file never stalls every other request, and so that
+ * several entries of a pack can be compressed on several cores at once.
+ */
+const SYNC_LIMIT = 32 * 1024
+
+/** zlib level for pack entries: speed matters more than a few percent on loopback or LAN. */
+export const PACK_COMPRESSION_LEVEL = 1
+
+const inflateAsync = promisify(zlib.inflate)
+const deflateAsync = promisify(zlib.deflate)
+
+export async function inflate (data: Buffer, expectedSize?: number): Promise<Buffer> {
+  const options: zlib.ZlibOptions = expectedSize === undefined ? {} : { maxOutputLength: Math.max(expectedSize, 1) }
+  if (data.length <= SYNC_LIMIT && (expectedSize ?? 0) <= SYNC_LIMIT * 4) return zlib.inflateSync(data, options)
+  return await inflateAsync(data, options)
+}
+
+export async function deflate (data: Buffer): Promise<Buffer> {
+  const options = { level: PACK_COMPRESSION_LEVEL }
+  if (data.length <= SYNC_LIMIT) return zlib.deflateSync(data, options)
+  return await deflateAsync(data, options)
+}

@@ -1,0 +1,66 @@
+import { ByteLru } from '../pack/byte-lru.js'
+import type { GitObject } from '../pack/object-types.js'
+import type { PlannedObject } from '../pack/object-walk.js'
+import type { DeflatedEntry } from '../pack/pack-entry.js'
+import type { PackStats } from '../pack/pack-writer.js'
+
+export interface CachedPack { data: Buffer, stats: PackStats }
+
+export interface GitCacheLimits {
+  /** Parsed commits, trees, tags and delta bases, shared by every repository. */
+  objectBytes: number
+  /** Objects compressed for a pack, reused by every later pack that carries them. */
+  deflatedBytes: number
+  /** Whole packs for a (refs, wants, common haves) key; the biggest single pack kept. */
+  packBytes: number
+  packEntryBytes: number
+  /** Object lists of past walks, for packs too big to keep. */
+  walkBytes: number
+}
+
+const MiB = 1024 * 1024
+export const DEFAULT_CACHE_LIMITS: GitCacheLimits = {
+  objectBytes: 32 * MiB,
+  deflatedBytes: 96 * MiB,
+  packBytes: 64 * MiB,
+  packEntryBytes: 32 * MiB,
+  walkBytes: 8 * MiB
+}
+
+/**
+ * The caches behind the git endpoints. History is immutable, so objects and their compressed
+ * forms (named by content hash) stay valid for ever; packs and walks depend on which refs exist
+ * and are dropped for a repository as soon as its refs change.
+ */
+export interface GitCaches {
+  objects: ByteLru<GitObject>
+  deflated: ByteLru<DeflatedEntry>
+  packs: ByteLru<CachedPack>
+  walks: ByteLru<PlannedObject[]>
+}
+
+let caches = makeCaches(DEFAULT_CACHE_LIMITS)
+
+function makeCaches (limits: GitCacheLimits): GitCaches {
+  return {
+    objects: new ByteLru(limits.objectBytes),
+    deflated: new ByteLru(limits.deflatedBytes, limits.deflatedBytes / 4),
+    packs: new ByteLru(limits.packBytes, limits.packEntryBytes),
+    walks: new ByteLru(limits.walkBytes)
+  }
+}
+
+export function gitCaches (): GitCaches {
+  return caches
+}
+
+/** Replaces the caches with empty ones of the given sizes (at start-up, or in tests). */
+export function configureGitCaches (limits: Partial<GitCacheLimits> = {}): void {
+  caches = makeCaches({ ...DEFAULT_CACHE_LIMITS, ...limits })
+}
+
+/** Drops what depends on a repository's refs: its packs and walks. */
+export function forgetRefDependentEntries (gitdir: string): void {
+  caches.packs.deletePrefix(`${gitdir}\0`)
+  caches.walks.deletePrefix(`${gitdir}\0`)
+}

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto'
+import { planPackObjects, type PlannedObject } from '../pack/object-walk.js'
+import { writePack, type PackStats } from '../pack/pack-writer.js'
+import { gitCaches } from './caches.js'
+import type { RepositoryState } from './repository-state.js'
+
+export interface PackRequest {
+  wants: string[]
+  common: string[]
+  includeTag: boolean
+  ofsDelta: boolean
+}
+
+/** A pack about to be streamed: how many objects, and the bytes on demand. */
+export interface PreparedPack {
+  objectCount: number
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>
+  /** Known once the chunks are all consumed. */
+  stats: () => PackStats | undefined
+}
+
+/** Walks being computed, so that simultaneous identical clones walk once. */
+const walksInFlight = new Map<string, Promise<PlannedObject[]>>()
+
+/** Bytes a planned object takes in the walk cache, roughly: its id string and the record. */
+const WALK_BYTES_PER_OBJECT = 120
+
+/**
+ * Finds or builds the pack for a request. Packs and walks are cached under the repository's ref
+ * fingerprint, the wants, the common haves and the options that change the bytes; a pack that
+ * grows past the cache's per-entry limit is streamed without being kept.
+ */
+export async function preparePack (state: RepositoryState, request: PackRequest): Promise<PreparedPack> {
+  const caches = gitCaches()
+  const key = packKey(state, request)
+  const cached = caches.packs.get(key)
+  if (cached !== undefined) {
+    return { objectCount: cached.stats.objects, chunks: [cached.data], stats: () => cached.stats }
+  }
+  const plan = await planFor(state, request, key)
+  let stats: PackStats | undefined
+  const written = writePack(state.store, plan, {
+    ofsDelta: request.ofsDelta,
+    deflatedCache: caches.deflated,
+    cachePrefix: `${state.gitdir}\0`,
+    onDone: done => { stats = done }
+  })
+  return { objectCount: plan.length, chunks: keepWhileSmall(written, key, () => stats), stats: () => stats }
+}
+
+async function planFor (state: RepositoryState, request: PackRequest, key: string): Promise<PlannedObject[]> {
+  const walks = gitCaches().walks
+  const known = walks.get(key) ?? await walksInFlight.get(key)
+  if (known !== undefined) return known
+  const tagsToFollow = request.includeTag
+    ? state.refs.filter(ref => ref.peeled !== undefined).map(ref => ref.oid)
+    : []
+  const walking = planPackObjects(state.store, request.wants, request.common, tagsToFollow)
+  walksInFlight.set(key, walking)
+  try {
+    const plan = await walking
+    walks.set(key, plan, plan.length * WALK_BYTES_PER_OBJECT)
+    return plan
+  } finally {
+    walksInFlight.delete(key)
+  }
+}
+
+async function * keepWhileSmall (
+  chunks: AsyncIterable<Buffer>, key: string, stats: () => PackStats | undefined
+): AsyncGenerator<Buffer> {
+  const packs = gitCaches().packs
+  let kept: Buffer[] | undefined = []
+  let keptBytes = 0
+  for await (const chunk of chunks) {
+    if (kept !== undefined) {
+      kept.push(chunk)
+      keptBytes += chunk.length
+      if (keptBytes > packs.maxEntryBytes) kept = undefined
+    }
+    yield chunk
+  }
+  const done = stats()
+  if (kept !== undefined && done !== undefined) packs.set(key, { data: Buffer.concat(kept), stats: done }, keptBytes)
+}
+
+function packKey (state: RepositoryState, request: PackRequest): string {
+  const digest = createHash('sha1')
+    .update(JSON.stringify([
+      state.fingerprint, [...request.wants].sort(), [...request.common].sort(), request.includeTag, request.ofsDelta
+    ]))
+    .digest('hex')
+  return `${state.gitdir}\0${digest}`
+}

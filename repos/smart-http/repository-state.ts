@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto'
+import { stat } from 'node:fs/promises'
+import { listPackNames, ObjectStore } from '../pack/object-store.js'
+import { ObjectNotFoundError } from '../pack/object-types.js'
+import { tagTarget } from '../pack/parse-objects.js'
+import { forgetRefDependentEntries, gitCaches } from './caches.js'
+import { RepositoryNotFoundError } from './errors.js'
+import { readRawRefs, type RawRefs } from './read-refs.js'
+
+export interface AdvertisedRef {
+  name: string
+  oid: string
+  /** What an annotated tag finally points at (the `^{}` line). */
+  peeled?: string
+}
+
+/** One consistent view of a repository: its public refs and an object reader for its packs. */
+export interface RepositoryState {
+  gitdir: string
+  /** Changes whenever a public ref, HEAD or the set of packs changes. */
+  fingerprint: string
+  /** The pack names the store was opened with. */
+  packKey: string
+  headTarget?: string
+  /** HEAD's oid when it resolves (an unborn `main` leaves it undefined). */
+  headOid?: string
+  /** Public refs in git's byte order. */
+  refs: AdvertisedRef[]
+  store: ObjectStore
+}
+
+/** A state in use by one request; `release` lets the store close its files once it is replaced. */
+export interface RepositoryLease { state: RepositoryState, release: () => void }
+
+/** Repositories whose state is kept between requests; the oldest are let go beyond this. */
+const MAX_OPEN_REPOSITORIES = 128
+
+/** Per repository, the latest state (or the build of it) and the fingerprint it stands for. */
+const states = new Map<string, { fingerprint: string, state: Promise<RepositoryState> }>()
+
+/**
+ * Returns the repository's current state, reusing the previous one while nothing changed. The
+ * check is cheap (reading a few small ref files) and runs on every request, so a new version tag
+ * or a deleted one is seen at once.
+ */
+export async function openRepository (gitdir: string): Promise<RepositoryLease> {
+  const [raw, packNames] = await readRepositoryFiles(gitdir)
+  const fingerprint = createHash('sha1')
+    .update(JSON.stringify([raw.headTarget ?? null, raw.headOid ?? null, [...raw.refs].sort(), packNames]))
+    .digest('hex')
+  let entry = states.get(gitdir)
+  if (entry?.fingerprint !== fingerprint) {
+    const previous = entry?.state
+    const next = { fingerprint, state: buildState(gitdir, fingerprint, raw, packNames, previous) }
+    entry = next
+    states.set(gitdir, next)
+    next.state.catch(() => { if (states.get(gitdir) === next) states.delete(gitdir) })
+    evictOldStates()
+  }
+  // Keep the map in least-recently-used order.
+  states.delete(gitdir)
+  states.set(gitdir, entry)
+  const state = await entry.state
+  state.store.retain()
+  let released = false
+  return {
+    state,
+    release: () => {
+      if (released) return
+      released = true
+      state.store.release()
+    }
+  }
+}
+
+async function readRepositoryFiles (gitdir: string): Promise<[RawRefs, string[]]> {
+  try {
+    if (!(await stat(gitdir)).isDirectory()) throw new RepositoryNotFoundError()
+    return await Promise.all([readRawRefs(gitdir), listPackNames(gitdir)])
+  } catch (error) {
+    if (error instanceof RepositoryNotFoundError) throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new RepositoryNotFoundError()
+    throw error
+  }
+}
+
+async function buildState (
+  gitdir: string, fingerprint: string, raw: RawRefs, packNames: string[],
+  previousBuild: Promise<RepositoryState> | undefined
+): Promise<RepositoryState> {
+  forgetRefDependentEntries(gitdir)
+  const previous = await previousBuild?.catch(() => undefined)
+  const packKey = packNames.join('\n')
+  // Refs move far more often than packs: keep the open packs unless the set of packs changed.
+  const store = previous?.packKey === packKey
+    ? previous.store
+    : await ObjectStore.open(gitdir, packNames, gitCaches().objects)
+  if (previous !== undefined && previous.store !== store) previous.store.retire()
+  const refs: AdvertisedRef[] = []
+  for (const [name, oid] of [...raw.refs].sort(([a], [b]) => compareBytes(a, b))) {
+    try {
+      const peeled = await peel(store, oid)
+      refs.push(peeled === oid ? { name, oid } : { name, oid, peeled })
+    } catch (error) {
+      // A ref to a missing object (a write still in progress) is left out rather than failing.
+      if (!(error instanceof ObjectNotFoundError)) throw error
+    }
+  }
+  const headOid = raw.headOid ?? refs.find(ref => ref.name === raw.headTarget)?.oid
+  return {
+    gitdir,
+    fingerprint,
+    packKey,
+    ...(raw.headTarget === undefined ? {} : { headTarget: raw.headTarget }),
+    ...(headOid === undefined ? {} : { headOid }),
+    refs,
+    store
+  }
+}
+
+/** Follows annotated tags down to the object they finally name. */
+export async function peel (store: ObjectStore, oid: string): Promise<string> {
+  let current = oid
+  for (let depth = 0; depth < 16; depth++) {
+    const object = await store.read(current)
+    if (object.type !== 'tag') return current
+    current = tagTarget(object, current).object
+  }
+  return current
+}
+
+function compareBytes (a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b))
+}
+
+function evictOldStates (): void {
+  for (const [gitdir, entry] of states) {
+    if (states.size <= MAX_OPEN_REPOSITORIES) break
+    states.delete(gitdir)
+    entry.state.then(old => { old.store.retire() }, () => {})
+  }
+}
+
+/** Forgets a repository (e.g. after it was deleted), closing its files once unused. */
+export function forgetRepository (gitdir: string): void {
+  const entry = states.get(gitdir)
+  states.delete(gitdir)
+  forgetRefDependentEntries(gitdir)
+  entry?.state.then(old => { old.store.retire() }, () => {})
+}

@@ -1,0 +1,101 @@
+import { Readable } from 'node:stream'
+import { commitLinks } from '../pack/parse-objects.js'
+import { parseClientCapabilities, type ClientOptions } from './capabilities.js'
+import { negotiate } from './negotiate.js'
+import { preparePack } from './pack-response.js'
+import { encodePktLine } from './pkt-line.js'
+import { openRepository, peel, type RepositoryState } from './repository-state.js'
+import { frameSideBand } from './side-band.js'
+import { parseUploadRequest } from './upload-request.js'
+
+export interface UploadPackOptions {
+  /** Told about a failure in the middle of a pack, after the response has started. */
+  onError?: (error: unknown) => void
+}
+
+/**
+ * Answers `POST git-upload-pack` (protocol v0, stateless RPC). A negotiation round gets its
+ * ACK/NAK lines as a Buffer; the final request (`done`) gets a stream: the last ACK/NAK, then the
+ * pack, framed in side-band when the client asked for it. Malformed bodies throw GitProtocolError.
+ */
+export async function uploadPack (gitdir: string, body: Buffer, options: UploadPackOptions = {}): Promise<Buffer | Readable> {
+  const request = parseUploadRequest(body)
+  if (request.end === 'empty') return Buffer.alloc(0)
+  const lease = await openRepository(gitdir)
+  let streaming = false
+  try {
+    const { state } = lease
+    const stranger = await findUnservableWant(state, request.wants)
+    if (stranger !== undefined) return encodePktLine(`ERR upload-pack: not our ref ${stranger}\n`)
+    const client = parseClientCapabilities(request.capabilities)
+    const negotiation = await negotiate(state.store, request.wants, request.haves, request.end === 'done', client)
+    if (request.end !== 'done') return Buffer.concat(negotiation.lines)
+    const pack = await preparePack(state, {
+      wants: request.wants, common: negotiation.common, includeTag: client.includeTag, ofsDelta: client.ofsDelta
+    })
+    const stream = Readable.from(responseChunks(negotiation.lines, pack, client, options), { objectMode: false })
+    stream.once('close', lease.release)
+    streaming = true
+    return stream
+  } finally {
+    if (!streaming) lease.release()
+  }
+}
+
+async function * responseChunks (
+  ackLines: Buffer[], pack: Awaited<ReturnType<typeof preparePack>>, client: ClientOptions, options: UploadPackOptions
+): AsyncGenerator<Buffer> {
+  yield Buffer.concat(ackLines)
+  const progress = !client.noProgress
+  yield * frameSideBand(client.sideBand, pack.chunks, {
+    ...(progress ? { before: `Enumerating objects: ${pack.objectCount}, done.\n` } : {}),
+    after: () => {
+      const stats = pack.stats()
+      if (!progress || stats === undefined) return undefined
+      return `Total ${stats.objects} (delta ${stats.deltas}), reused ${stats.reused} (delta ${stats.deltas})\n`
+    },
+    onError: error => { options.onError?.(error) }
+  })
+}
+
+/**
+ * The first want we will not serve, if any. Advertised tips are always fine. As with git's own
+ * stateless upload-pack, so is a commit that the advertised refs reach: refs may move between the
+ * client's GET and its POST, and history the client could clone anyway reveals nothing. Anything
+ * else (a hidden archive blob, an object of a deleted version, a made-up id) is refused.
+ */
+async function findUnservableWant (state: RepositoryState, wants: string[]): Promise<string | undefined> {
+  const tips = new Set(state.refs.map(ref => ref.oid))
+  if (state.headOid !== undefined) tips.add(state.headOid)
+  for (const want of wants) {
+    if (tips.has(want)) continue
+    if (!(await reachableCommits(state)).has(want)) return want
+  }
+  return undefined
+}
+
+const reachableByState = new WeakMap<RepositoryState, Promise<Set<string>>>()
+
+function reachableCommits (state: RepositoryState): Promise<Set<string>> {
+  let reachable = reachableByState.get(state)
+  if (reachable === undefined) {
+    reachable = walkCommits(state)
+    reachableByState.set(state, reachable)
+  }
+  return reachable
+}
+
+async function walkCommits (state: RepositoryState): Promise<Set<string>> {
+  const seen = new Set<string>()
+  const stack: string[] = []
+  for (const ref of state.refs) {
+    const target = await peel(state.store, ref.oid)
+    if ((await state.store.read(target)).type === 'commit') stack.push(target)
+  }
+  for (let oid = stack.pop(); oid !== undefined; oid = stack.pop()) {
+    if (seen.has(oid)) continue
+    seen.add(oid)
+    stack.push(...commitLinks(await state.store.read(oid), oid).parents)
+  }
+  return seen
+}

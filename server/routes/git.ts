@@ -1,0 +1,130 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { promisify } from 'node:util'
+import zlib from 'node:zlib'
+import { advertiseRefs } from '../../repos/smart-http/advertise-refs.js'
+import { GitProtocolError } from '../../repos/smart-http/errors.js'
+import { uploadPack } from '../../repos/smart-http/upload-pack.js'
+
+export interface GitRoutesOptions {
+  /** Checks the caller may read the function's history; returns its bare repository's path. */
+  authorizeGit: (request: FastifyRequest, functionId: string) => Promise<string>
+}
+
+const REPO_NAME = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.git$/
+const MiB = 1024 * 1024
+/** A negotiation body is want and have lines; even a long history fits easily. */
+const MAX_BODY_BYTES = 8 * MiB
+const MAX_INFLATED_BODY_BYTES = 32 * MiB
+
+const READ_ONLY_MESSAGE =
+  'tagstone repositories are read-only: versions are made through the REST API ' +
+  '(POST /v1/functions/<id>/versions), not with git push.\n'
+
+const STATUS_BY_CODE: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  FUNCTION_NOT_FOUND: 404,
+  GIT_BAD_REQUEST: 400
+}
+
+const DEFAULT_MESSAGE: Record<number, string> = {
+  400: 'Bad git request.',
+  401: 'Authentication required.',
+  403: 'Forbidden.',
+  404: 'Repository not found.',
+  413: 'Request body too large.'
+}
+
+const gunzip = promisify(zlib.gunzip)
+
+/**
+ * Read-only git smart HTTP (protocol v0, stateless RPC) under `/git/<function_id>.git`. Bodies
+ * are taken raw by a parser that exists only inside this plugin, so other routes keep theirs.
+ */
+export async function gitRoutes (app: FastifyInstance, opts: GitRoutesOptions): Promise<void> {
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
+    done(null, body)
+  })
+  app.setErrorHandler(async (error, request, reply) => await sendError(request, reply, error))
+
+  const repositoryFor = async (request: FastifyRequest<{ Params: { repo: string } }>): Promise<string> => {
+    const match = REPO_NAME.exec(request.params.repo)
+    if (match?.[1] === undefined) throw Object.assign(new Error('Repository not found.'), { code: 'NOT_FOUND' })
+    return await opts.authorizeGit(request, match[1].toLowerCase())
+  }
+
+  app.get<{ Params: { repo: string }, Querystring: { service?: string } }>('/git/:repo/info/refs', async (request, reply) => {
+    const service = request.query.service
+    if (service === 'git-receive-pack') return await sendText(reply, 403, READ_ONLY_MESSAGE)
+    if (!REPO_NAME.test(request.params.repo)) return await sendText(reply, 404, 'Repository not found.\n')
+    if (service !== 'git-upload-pack') {
+      return await sendText(reply, 400, 'Only the smart HTTP protocol is served: ask for ?service=git-upload-pack.\n')
+    }
+    const body = await advertiseRefs(await repositoryFor(request))
+    return await reply
+      .header('Content-Type', 'application/x-git-upload-pack-advertisement')
+      .header('Cache-Control', 'no-cache')
+      .send(body)
+  })
+
+  app.post<{ Params: { repo: string } }>('/git/:repo/git-upload-pack', { bodyLimit: MAX_BODY_BYTES }, async (request, reply) => {
+    const gitdir = await repositoryFor(request)
+    const body = await requestBody(request)
+    const result = await uploadPack(gitdir, body, {
+      onError: error => { request.log.error({ err: error }, 'git upload-pack failed while sending a pack') }
+    })
+    return await reply
+      .header('Content-Type', 'application/x-git-upload-pack-result')
+      .header('Cache-Control', 'no-cache')
+      .send(result)
+  })
+
+  app.post('/git/:repo/git-receive-pack', async (_request, reply) => await sendText(reply, 403, READ_ONLY_MESSAGE))
+}
+
+/** The request's pkt-lines: checks the media type and undoes the gzip git applies past 1 KiB. */
+async function requestBody (request: FastifyRequest): Promise<Buffer> {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
+  if (type !== 'application/x-git-upload-pack-request') {
+    throw new GitProtocolError('expected Content-Type application/x-git-upload-pack-request')
+  }
+  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
+  const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
+  if (encoding === 'identity') return body
+  if (encoding !== 'gzip' && encoding !== 'x-gzip') {
+    throw new GitProtocolError(`unsupported Content-Encoding ${JSON.stringify(encoding)}`)
+  }
+  try {
+    return await gunzip(body, { maxOutputLength: MAX_INFLATED_BODY_BYTES })
+  } catch {
+    throw new GitProtocolError('request body is not valid gzip, or inflates too large')
+  }
+}
+
+async function sendError (request: FastifyRequest, reply: FastifyReply, error: unknown): Promise<FastifyReply> {
+  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : ''
+  const fastifyStatus = (error as { statusCode?: unknown })?.statusCode
+  let status = STATUS_BY_CODE[code] ??
+    (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500 ? fastifyStatus : 500)
+  // The protocol vocabulary has no 415: a wrong media type is just a bad request.
+  if (status === 415) status = 400
+  if (status >= 500) {
+    request.log.error({ err: error }, 'git request failed')
+    return await sendText(reply, 500, 'Internal server error.\n')
+  }
+  if (status === 401) reply.header('WWW-Authenticate', 'Basic realm="tagstone"')
+  const message = (error as { message?: unknown })?.message
+  const text = typeof message === 'string' && message !== '' ? message : (DEFAULT_MESSAGE[status] ?? 'Request refused.')
+  return await sendText(reply, status, text.endsWith('\n') ? text : `${text}\n`)
+}
+
+/** Plain text, which the git client prints to the user prefixed with "remote:". */
+async function sendText (reply: FastifyReply, status: number, text: string): Promise<FastifyReply> {
+  return await reply
+    .status(status)
+    .header('Content-Type', 'text/plain; charset=utf-8')
+    .header('Cache-Control', 'no-cache')
+    .send(text)
+}
