@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits.js'
 import { recover } from './recovery.js'
 import { openDatabase } from './store/open-database.js'
 import { prepareStatements } from './store/statements.js'
+import { TokenStore } from './tokens.js'
 import * as versions from './versions.js'
 
 export interface EngineOptions {
@@ -49,6 +50,8 @@ export class Engine {
   readonly getAlias: Tail<typeof aliases.getAlias>
   readonly updateAlias: Tail<typeof aliases.updateAlias>
   readonly deleteAlias: Tail<typeof aliases.deleteAlias>
+  /** API tokens, on the engine's own connection. */
+  readonly tokens: TokenStore
 
   constructor(readonly deps: EngineDeps) {
     const bind = <F extends (d: EngineDeps, ...rest: never[]) => unknown>(f: F) => f.bind(null, deps) as Tail<F>
@@ -70,6 +73,7 @@ export class Engine {
     this.getAlias = bind(aliases.getAlias)
     this.updateAlias = bind(aliases.updateAlias)
     this.deleteAlias = bind(aliases.deleteAlias)
+    this.tokens = new TokenStore(deps.db, deps.now)
   }
 
   get limits(): Limits {

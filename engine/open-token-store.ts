@@ -1,0 +1,19 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { databasePath } from './engine.js'
+import { EngineError } from './errors.js'
+import { openDatabase } from './store/open-database.js'
+import { TokenStore } from './tokens.js'
+
+/**
+ * The token store of a data directory, on a connection of its own, for the
+ * admin commands: they may run beside a live server (WAL and busy_timeout make
+ * that safe) and must not run the engine's start-up recovery under its feet.
+ * Only `create` makes a data directory that does not exist yet.
+ */
+export function openTokenStore(dataDir: string, options: { create?: boolean } = {}): TokenStore & { close(): void } {
+  const path = databasePath(dataDir)
+  if (options.create) mkdirSync(dataDir, { recursive: true })
+  else if (!existsSync(path)) throw new EngineError('INVALID_FIELD', `No tagstone data in ${dataDir} (no ${path}).`, { field: 'data' })
+  const db = openDatabase(path)
+  return Object.assign(new TokenStore(db), { close: () => db.close() })
+}

@@ -1,0 +1,120 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { RequestContext } from './context.js'
+import { EngineError } from './errors.js'
+import { newId } from './ids.js'
+import type { Db } from './store/open-database.js'
+import { prepareTokenStatements, type TokenRow, type TokenStatements } from './store/token-statements.js'
+import { formatTime } from './time.js'
+
+export type Role = RequestContext['role']
+
+/** A token as listed: everything but the secret, which is never kept. */
+export interface TokenRecord {
+  id: string
+  project_id: string
+  role: Role
+  label: string | null
+  created_at: string
+  revoked_at: string | null
+}
+
+/** A token just made: the only moment its secret is known. */
+export interface NewToken extends TokenRecord {
+  token: string
+}
+
+export interface TokenRequest {
+  projectId: string
+  role?: Role
+  label?: string
+}
+
+const PREFIX = 'tgs_'
+/** The secret's length: the prefix and 32 random bytes in base64url. */
+const SECRET_LENGTH = PREFIX.length + 43
+const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
+
+const sha256 = (secret: string) => createHash('sha256').update(secret, 'utf8').digest()
+
+/**
+ * API tokens: random secrets handed out once, kept in SQLite only as sha256
+ * hashes, each bound to a project and a role.
+ */
+export class TokenStore {
+  private readonly sql: TokenStatements
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.sql = prepareTokenStatements(db)
+  }
+
+  /** Makes a token for `projectId` (role `member` unless told) and returns it with its secret. */
+  createToken(request: TokenRequest): NewToken {
+    const projectId = request.projectId
+    if (!PROJECT_ID.test(projectId)) {
+      throw new EngineError('INVALID_FIELD', `Invalid project '${projectId}': use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit.`, { field: 'project_id' })
+    }
+    const role = request.role ?? 'member'
+    if (role !== 'member' && role !== 'admin') {
+      throw new EngineError('INVALID_FIELD', `Invalid role '${String(role)}': must be member or admin.`, { field: 'role' })
+    }
+    if (request.label !== undefined && request.label.length > 255) {
+      throw new EngineError('INVALID_FIELD', 'Invalid label: must be at most 255 characters.', { field: 'label' })
+    }
+    const token = PREFIX + randomBytes(32).toString('base64url')
+    const hash = sha256(token).toString('hex')
+    const row = { id: newId(), project_id: projectId, role, lookup: hash.slice(0, 16), hash, label: request.label ?? null, created_at: formatTime(this.now()) }
+    this.sql.insertToken(row)
+    return { ...present({ ...row, revoked_at: null }), token }
+  }
+
+  /** Every token ever made, revoked ones included, oldest first; never a secret. */
+  listTokens(): TokenRecord[] {
+    return this.sql.allTokens().map(present)
+  }
+
+  /** Revokes a token for good; revoking it again changes nothing. Undefined when there is no such token. */
+  revokeToken(id: string): TokenRecord | undefined {
+    this.sql.revokeToken(formatTime(this.now()), id)
+    const row = this.sql.tokenById(id)
+    return row && present(row)
+  }
+
+  /** Who a secret acts as, or null when it is unknown or revoked. */
+  authenticateToken(secret: string): RequestContext | null {
+    if (secret.length !== SECRET_LENGTH || !secret.startsWith(PREFIX)) return null
+    const hash = sha256(secret)
+    // The lookup prefix only narrows the search; the whole hash decides, compared in constant time.
+    for (const row of this.sql.liveTokensByLookup(hash.toString('hex', 0, 8))) {
+      if (timingSafeEqual(Buffer.from(row.hash, 'hex'), hash)) return { projectId: row.project_id, role: row.role }
+    }
+    return null
+  }
+
+  /** Whether any token was ever made (revoked ones count). */
+  hasTokens(): boolean {
+    return this.sql.anyToken()
+  }
+
+  /**
+   * Makes the first admin token if there is no token at all, and hands its
+   * secret to `keep` inside the same transaction: if `keep` throws, no token is
+   * made. Returns the token, or undefined when tokens already exist.
+   */
+  createFirstAdminToken(projectId: string, keep: (secret: string) => void): NewToken | undefined {
+    return this.db
+      .transaction(() => {
+        if (this.sql.anyToken()) return undefined
+        const made = this.createToken({ projectId, role: 'admin', label: 'first start' })
+        keep(made.token)
+        return made
+      })
+      .immediate()
+  }
+}
+
+function present(row: Omit<TokenRow, 'lookup' | 'hash'>): TokenRecord {
+  return { id: row.id, project_id: row.project_id, role: row.role, label: row.label, created_at: row.created_at, revoked_at: row.revoked_at }
+}

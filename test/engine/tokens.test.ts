@@ -1,0 +1,103 @@
+import t from 'tap'
+import { createHash } from 'node:crypto'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { adminTokenPath, bootstrapAdminToken } from '../../engine/admin-token-file.js'
+import { databasePath } from '../../engine/engine.js'
+import { openTokenStore } from '../../engine/open-token-store.js'
+
+t.test('a token is returned once, kept only as a hash, and names its project and role', async (t) => {
+  const dir = t.testdir()
+  const store = openTokenStore(dir, { create: true })
+  t.teardown(() => store.close())
+  const member = store.createToken({ projectId: 'p1' })
+  const admin = store.createToken({ projectId: 'ops', role: 'admin', label: 'ci' })
+  t.match(member.token, /^tgs_[A-Za-z0-9_-]{43}$/)
+  t.not(member.token, admin.token)
+  t.same(store.authenticateToken(member.token), { projectId: 'p1', role: 'member' })
+  t.same(store.authenticateToken(admin.token), { projectId: 'ops', role: 'admin' })
+
+  const listed = store.listTokens()
+  t.same(listed.map((x) => [x.id, x.project_id, x.role, x.label, x.revoked_at]), [
+    [member.id, 'p1', 'member', null, null],
+    [admin.id, 'ops', 'admin', 'ci', null],
+  ])
+  t.notOk(JSON.stringify(listed).includes(member.token), 'a listing holds no secret')
+
+  // Nothing on disk holds a secret: neither the database file nor its WAL.
+  const onDisk = Buffer.concat([readFileSync(databasePath(dir)), readFileSync(`${databasePath(dir)}-wal`)])
+  t.equal(onDisk.indexOf(member.token.slice(4)), -1, 'the secret is not in the database files')
+  t.ok(onDisk.indexOf(createHash('sha256').update(member.token).digest('hex')) >= 0, 'its sha256 is')
+})
+
+t.test('unknown, malformed and revoked secrets authenticate as nobody', async (t) => {
+  const store = openTokenStore(t.testdir(), { create: true })
+  t.teardown(() => store.close())
+  const made = store.createToken({ projectId: 'p1' })
+  const flipped = made.token.slice(0, -1) + (made.token.endsWith('A') ? 'B' : 'A')
+  for (const secret of ['', 'tgs_', flipped, made.token + 'x', ` ${made.token}`, made.token.slice(4)]) {
+    t.equal(store.authenticateToken(secret), null, `refused: ${JSON.stringify(secret.slice(0, 8))}...`)
+  }
+  const revoked = store.revokeToken(made.id)
+  t.match(revoked, { id: made.id, revoked_at: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/ })
+  t.equal(store.authenticateToken(made.token), null)
+  t.same(store.revokeToken(made.id), revoked, 'revoking again changes nothing')
+  t.equal(store.revokeToken('no-such-id'), undefined)
+  t.ok(store.hasTokens(), 'a revoked token still counts as one')
+})
+
+t.test('bad projects and roles are refused', async (t) => {
+  const store = openTokenStore(t.testdir(), { create: true })
+  t.teardown(() => store.close())
+  for (const projectId of ['', 'a b', '../x', 'x'.repeat(65), '-lead']) {
+    t.throws(() => store.createToken({ projectId }), { code: 'INVALID_FIELD' }, JSON.stringify(projectId))
+  }
+  t.throws(() => store.createToken({ projectId: 'p', role: 'root' as never }), { code: 'INVALID_FIELD' })
+  t.notOk(store.hasTokens())
+})
+
+t.test('a token made on one connection is seen at once by another (the CLI beside a server)', async (t) => {
+  const dir = t.testdir()
+  const server = openTokenStore(dir, { create: true })
+  const cli = openTokenStore(dir)
+  t.teardown(() => (cli.close(), server.close()))
+  const made = cli.createToken({ projectId: 'p1' })
+  t.same(server.authenticateToken(made.token), { projectId: 'p1', role: 'member' })
+  cli.revokeToken(made.id)
+  t.equal(server.authenticateToken(made.token), null)
+})
+
+t.test('the admin commands do not create a data directory by accident', async (t) => {
+  t.throws(() => openTokenStore(join(t.testdir(), 'nowhere')), /No tagstone data/)
+})
+
+t.test('the first admin token is made once, in a 0600 file', async (t) => {
+  const dir = t.testdir()
+  const store = openTokenStore(dir, { create: true })
+  t.teardown(() => store.close())
+  const path = bootstrapAdminToken(store, dir)
+  t.equal(path, adminTokenPath(dir))
+  t.equal(statSync(path!).mode & 0o777, 0o600)
+  const secret = readFileSync(path!, 'utf8').trim()
+  t.same(store.authenticateToken(secret), { projectId: 'default', role: 'admin' })
+  t.equal(bootstrapAdminToken(store, dir), undefined, 'a second start makes none')
+  t.equal(store.listTokens().length, 1)
+  t.equal(readFileSync(path!, 'utf8').trim(), secret, 'and leaves the file alone')
+})
+
+t.test('a stale token file with no token behind it is replaced, with mode 0600', async (t) => {
+  const dir = t.testdir()
+  writeFileSync(adminTokenPath(dir), 'tgs_stale\n', { mode: 0o644 })
+  const store = openTokenStore(dir, { create: true })
+  t.teardown(() => store.close())
+  bootstrapAdminToken(store, dir)
+  t.equal(statSync(adminTokenPath(dir)).mode & 0o777, 0o600)
+  t.ok(store.authenticateToken(readFileSync(adminTokenPath(dir), 'utf8').trim()))
+})
+
+t.test('when the token file cannot be written, no token is made', async (t) => {
+  const store = openTokenStore(t.testdir(), { create: true })
+  t.teardown(() => store.close())
+  t.throws(() => bootstrapAdminToken(store, join(t.testdirName, 'missing-dir')), { code: 'ENOENT' })
+  t.notOk(store.hasTokens(), 'the token row was rolled back with the failed write')
+})
