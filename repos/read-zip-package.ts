@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib'
 import yauzl, { type Entry, type ZipFile } from 'yauzl'
 import { RepoError } from './errors.js'
 import type { PackageFile } from './package-files.js'
@@ -74,8 +75,11 @@ function readEntries(archive: ZipFile, limits: UnpackLimits): Promise<PackageFil
         stream.on('data', (c: Buffer) => chunks.push(c))
         stream.on('error', fail)
         stream.on('end', () => {
+          const content = Buffer.concat(chunks)
+          // yauzl checks sizes but not CRC-32s: without this a damaged entry would be stored as good.
+          if (crc32(content) !== entry.crc32) return fail(new RepoError('PACKAGE_CORRUPT', `The package is a broken zip archive: entry '${path}' fails its CRC-32 check.`))
           const kind = (mode & S_IFMT) === S_IFLNK ? 'symlink' : mode & 0o111 ? 'executable' : 'file'
-          files.push({ path, kind, content: Buffer.concat(chunks) })
+          files.push({ path, kind, content })
           archive.readEntry()
         })
       })
@@ -99,9 +103,22 @@ export function checkPath(name: string): string | RepoError {
   for (const part of name.split('/')) {
     if (part === '' || part === '.') return unsafe('empty or "." path component')
     if (part === '..') return unsafe('".." path component')
-    if (part.toLowerCase() === '.git') return unsafe('".git" path component')
+    if (isGitDirName(part)) return unsafe('".git" path component')
   }
   return name
+}
+
+/** Characters HFS+ ignores in names, so `.g\u200cit` is `.git` there. */
+const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g
+
+/**
+ * Whether a name is `.git` to some file system, as git itself judges it (its
+ * `fsck --strict` calls these hasDotgit, and clients refuse to check them out):
+ * any case, HFS+ ignorable characters, NTFS trailing dots and spaces, an NTFS
+ * stream suffix, or the 8.3 short name `git~1`.
+ */
+function isGitDirName(part: string): boolean {
+  return /^(\.git|git~1)[. ]*(:.*)?$/.test(part.replace(HFS_IGNORED, '').toLowerCase())
 }
 
 function asPackageError(err: unknown): RepoError {
