@@ -5,7 +5,9 @@
  */
 export type AdminCommand = (args: string[]) => Promise<number>
 
-const COMMANDS: Record<string, () => Promise<AdminCommand>> = {}
+const COMMANDS: Record<string, () => Promise<AdminCommand>> = {
+  token: async () => (await import('./admin/token.js')).tokenCommand,
+}
 
 export const ADMIN_USAGE = `  admin <${Object.keys(COMMANDS).join('|') || 'command'}> [--data DIR] [--json] ...\n`
 
