@@ -7,12 +7,14 @@ export class FunctionLocks {
   private readonly tails = new Map<string, Promise<unknown>>()
 
   run<T>(functionId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(functionId) ?? Promise.resolve()
+    // Callers pass the id as the client spelled it; a UUID in capitals is the same function.
+    const key = functionId.toLowerCase()
+    const previous = this.tails.get(key) ?? Promise.resolve()
     const result = previous.then(work, work)
     const tail = result.catch(() => {})
-    this.tails.set(functionId, tail)
+    this.tails.set(key, tail)
     void tail.then(() => {
-      if (this.tails.get(functionId) === tail) this.tails.delete(functionId)
+      if (this.tails.get(key) === tail) this.tails.delete(key)
     })
     return result
   }
