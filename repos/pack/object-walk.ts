@@ -129,8 +129,10 @@ async function walkTrees (
     pending.push(oid)
   }
   for (const oid of history.blobs) out?.push({ oid, type: 'blob' })
-  for (let next = 0; next < pending.length; next += READ_BATCH) {
+  // `pending` grows while it is read: subtrees found in one batch are read in a later one.
+  for (let next = 0; next < pending.length;) {
     const batch = pending.slice(next, next + READ_BATCH)
+    next += batch.length
     const trees = await Promise.all(batch.map(async oid => await store.read(oid)))
     trees.forEach((tree, index) => {
       for (const entry of treeEntries(tree, batch[index] as string)) {

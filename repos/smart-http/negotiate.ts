@@ -46,8 +46,13 @@ export async function negotiate (
       for (const parent of commitLinks(object, oid).parents) theyHave.add(parent)
     }
     if (!alreadyKnown) common.push(oid)
-    if (options.multiAckDetailed) lines.push(encodePktLine(`ACK ${oid} common\n`))
-    else if (common.length === 1) lines.push(encodePktLine(`ACK ${oid}\n`))
+    if (options.multiAckDetailed) {
+      lines.push(encodePktLine(`ACK ${oid} common\n`))
+    } else if (!alreadyKnown && common.length === 1) {
+      // git's upload-pack would repeat this ACK for a later have it already knew (a parent of
+      // this one); a plain client reads one ACK per round, so the repeat would be left unread.
+      lines.push(encodePktLine(`ACK ${oid}\n`))
+    }
   }
   if (done) {
     if (last !== undefined && common.length > 0) {

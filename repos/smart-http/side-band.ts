@@ -13,10 +13,13 @@ export function sideBandPacket (band: 1 | 2 | 3, data: Buffer): Buffer {
   return encodePktLine(Buffer.concat([Buffer.from([band]), data]))
 }
 
+/** Raw packs are written in pieces of about this size: few large writes beat many small ones. */
+const RAW_CHUNK = 64 * 1024
+
 /**
- * Frames a pack for the client: in side-band mode, band-1 packets (progress on band 2, a failure
- * reported on band 3) and a closing flush; otherwise the raw bytes. An error in raw mode has no
- * channel to the client and ends the stream.
+ * Frames a pack for the client: in side-band mode, full band-1 packets (progress on band 2, a
+ * failure reported on band 3) and a closing flush; otherwise the raw bytes. An error in raw mode
+ * has no channel to the client and ends the stream.
  */
 export async function * frameSideBand (
   mode: SideBandMode, pack: AsyncIterable<Buffer> | Iterable<Buffer>, progress: {
@@ -27,21 +30,16 @@ export async function * frameSideBand (
 ): AsyncGenerator<Buffer> {
   if (mode === 'none') {
     try {
-      yield * pack
+      yield * coalesce(pack, RAW_CHUNK)
     } catch (error) {
       progress.onError(error)
       throw error
     }
     return
   }
-  const limit = DATA_PER_PACKET[mode]
   if (progress.before !== undefined) yield sideBandPacket(2, Buffer.from(progress.before))
   try {
-    for await (const chunk of pack) {
-      for (let start = 0; start < chunk.length; start += limit) {
-        yield sideBandPacket(1, chunk.subarray(start, start + limit))
-      }
-    }
+    for await (const data of coalesce(pack, DATA_PER_PACKET[mode])) yield sideBandPacket(1, data)
   } catch (error) {
     progress.onError(error)
     yield sideBandPacket(3, Buffer.from('aborting: the server could not read this repository\n'))
@@ -50,4 +48,26 @@ export async function * frameSideBand (
   const after = progress.after?.()
   if (after !== undefined) yield sideBandPacket(2, Buffer.from(after))
   yield FLUSH_PKT
+}
+
+/** Regroups a stream of buffers into pieces of exactly `size` bytes (the last one shorter). */
+export async function * coalesce (chunks: AsyncIterable<Buffer> | Iterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = []
+  let pendingBytes = 0
+  for await (const chunk of chunks) {
+    let rest = chunk
+    while (pendingBytes + rest.length >= size) {
+      const take = size - pendingBytes
+      pending.push(rest.subarray(0, take))
+      yield pending.length === 1 ? pending[0] as Buffer : Buffer.concat(pending, size)
+      rest = rest.subarray(take)
+      pending = []
+      pendingBytes = 0
+    }
+    if (rest.length > 0) {
+      pending.push(rest)
+      pendingBytes += rest.length
+    }
+  }
+  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes)
 }
