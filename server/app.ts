@@ -14,8 +14,16 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
 }
 
-/** Headers that carry secrets; never logged. */
-export const REDACTED_HEADERS = ['req.headers["x-auth-token"]', 'req.headers.authorization']
+/**
+ * Headers that carry secrets; never logged. Not only under `req`: plugins log
+ * headers of their own (@fastify/multipart logs its busboy options at trace).
+ */
+export const REDACTED_HEADERS = [
+  'req.headers["x-auth-token"]',
+  'req.headers.authorization',
+  '*.headers["x-auth-token"]',
+  '*.headers.authorization',
+]
 
 /** Builds the HTTP app around an engine. It never listens, so tests can `inject()` it. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
