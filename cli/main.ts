@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { readServeConfig } from '../server/config.js'
-import { serve } from '../server/main.js'
 import { ADMIN_USAGE, runAdmin } from './admin.js'
 
 const USAGE = `usage: tagstone <command>
@@ -12,9 +11,12 @@ ${ADMIN_USAGE}`
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   switch (command) {
-    case 'serve':
+    case 'serve': {
+      // Loaded only here: admin commands start faster without the HTTP stack.
+      const { serve } = await import('../server/main.js')
       await serve(readServeConfig(rest))
       return -1
+    }
     case 'admin':
       return runAdmin(rest)
     case undefined:

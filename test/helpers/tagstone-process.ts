@@ -4,6 +4,15 @@ import { fileURLToPath } from 'node:url'
 /** The built `tagstone` command (this file runs from dist/test/helpers/). */
 export const TAGSTONE = fileURLToPath(new URL('../../cli/main.js', import.meta.url))
 
+/**
+ * The environment for a child `tagstone`: without the hooks tap puts in
+ * NODE_OPTIONS, which make every child process start far slower.
+ */
+function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const { NODE_OPTIONS: _hooks, ...rest } = env
+  return rest
+}
+
 export interface Finished {
   code: number | null
   stdout: string
@@ -13,7 +22,7 @@ export interface Finished {
 /** Runs `tagstone <args>` to its end (bounded by `timeoutMs`). */
 export function runTagstone(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TAGSTONE, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 20_000 })
+    const child = spawn(process.execPath, [TAGSTONE, ...args], { env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 20_000 })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -37,7 +46,7 @@ export interface ServeProcess {
  * the URL it logged. Rejects (and kills it) if it exits or is silent too long.
  */
 export function startServe(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [TAGSTONE, 'serve', '--port', '0', ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [TAGSTONE, 'serve', '--port', '0', ...args], { env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const stop = async () => {
