@@ -1,6 +1,6 @@
 import { open, rename, unlink, mkdir } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
-import { dirname } from 'node:path'
+import { dirname, relative, resolve, sep } from 'node:path'
 
 /**
  * Writes a file so that a crash at any moment leaves either the old file or the
@@ -8,7 +8,7 @@ import { dirname } from 'node:path'
  * this resolves. Git's own object and ref writes follow the same tmp+rename rule.
  */
 export async function writeFileDurably(path: string, data: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
+  await ensureDirectory(dirname(path))
   const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`
   const handle = await open(tmp, 'wx', 0o644)
   try {
@@ -31,6 +31,27 @@ export async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle.close()
   }
+}
+
+/**
+ * Creates a directory (and missing parents) so that the new entries survive
+ * power loss: a file fsynced into a directory whose own entry was never synced
+ * can vanish with it. Costs nothing when the directory already exists.
+ */
+export async function ensureDirectory(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true })
+  if (first === undefined) return
+  const target = resolve(dir)
+  const created = resolve(first)
+  // Every directory from the parent of the first one created down to the parent of `dir` gained an entry.
+  const chain = [dirname(created)]
+  const below = relative(created, target)
+  let at = created
+  for (const part of below === '' ? [] : below.split(sep)) {
+    chain.push(at)
+    at = resolve(at, part)
+  }
+  for (const d of chain) await syncDirectory(d)
 }
 
 /** Syncs each distinct directory once; used after a batch of durable writes. */

@@ -39,9 +39,11 @@ export class ObjectWriter {
   async write(type: ObjectType, content: Uint8Array): Promise<string> {
     const { oid, raw } = hashObject(type, content)
     const path = loosePath(this.gitdir, oid)
+    // An object already there may be the leftover of a crashed write whose folder was never
+    // synced, so its folder is synced too: the caller confirms on the strength of flush().
+    this.dirs.add(dirname(path))
     if (await exists(path)) return oid
     await writeFileDurably(path, await deflateAsync(raw))
-    this.dirs.add(dirname(path))
     return oid
   }
 

@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, stat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { writeFileDurably, syncDirectory } from './durable-fs.js'
+import { writeFileDurably, syncDirectory, ensureDirectory } from './durable-fs.js'
 
 /**
  * Where the bare repositories live: `<root>/repos/<id>.git`. New repositories are
@@ -18,7 +18,7 @@ export class RepoStore {
   }
 
   async prepare(): Promise<void> {
-    await mkdir(this.reposDir, { recursive: true })
+    await ensureDirectory(this.reposDir)
     // Leftovers of interrupted builds and removals: never referenced by anything.
     await rm(this.tmpDir, { recursive: true, force: true })
     await mkdir(this.tmpDir, { recursive: true })
@@ -39,8 +39,9 @@ export class RepoStore {
   /** Creates an empty bare repository with HEAD on `main`, durably. */
   async create(id: string): Promise<string> {
     const building = join(this.tmpDir, `${id}-${randomBytes(4).toString('hex')}.git`)
+    // Synced as they are made: refs written later into refs/heads must not lose their folder to a power cut.
     for (const dir of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags']) {
-      await mkdir(join(building, dir), { recursive: true })
+      await ensureDirectory(join(building, dir))
     }
     await writeFileDurably(join(building, 'HEAD'), 'ref: refs/heads/main\n')
     await writeFileDurably(join(building, 'config'), '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n')
