@@ -46,17 +46,16 @@ export async function createFunction(deps: EngineDeps, ctx: RequestContext, inpu
     })
     return beginOperation(deps, id, 'create-function', {})
   })()
-  const pkg = await orSettle(deps, opId, async () => {
+  await orSettle(deps, opId, async () => {
     const gitdir = await deps.repos.create(id)
-    const written = await writeUpload(deps, id, prepared, null, at)
-    await publishPackage(gitdir, { commit: written.commit_oid, archiveBlob: written.archive_blob })
-    return written
+    const pkg = await writeUpload(deps, id, prepared, null, at)
+    await publishPackage(gitdir, { commit: pkg.commit_oid, archiveBlob: pkg.archive_blob })
+    deps.db.transaction(() => {
+      deps.sql.insertPackage(pkg)
+      deps.sql.setFunctionHead(pkg.commit_oid, null, id)
+      endOperation(deps, opId)
+    })()
   })
-  deps.db.transaction(() => {
-    deps.sql.insertPackage(pkg)
-    deps.sql.setFunctionHead(pkg.commit_oid, null, id)
-    endOperation(deps, opId)
-  })()
   return presentFunction(deps, deps.sql.functionById(id)!)
 }
 
@@ -96,13 +95,15 @@ export function updateFunction(deps: EngineDeps, ctx: RequestContext, id: string
     }
     const pkg = await writeUpload(deps, fn.id, changed, fn.head_commit, at)
     const opId = deps.db.transaction(() => beginOperation(deps, fn.id, 'upload', { commit: pkg.commit_oid, previous: fn.head_commit }))()
-    await orSettle(deps, opId, () => publishPackage(deps.repos.gitdir(fn.id), { commit: pkg.commit_oid, archiveBlob: pkg.archive_blob }))
-    deps.db.transaction(() => {
-      deps.sql.insertPackage(pkg)
-      deps.sql.updateFunctionFields(merged)
-      deps.sql.setFunctionHead(pkg.commit_oid, merged.updated_at, fn.id)
-      endOperation(deps, opId)
-    })()
+    await orSettle(deps, opId, async () => {
+      await publishPackage(deps.repos.gitdir(fn.id), { commit: pkg.commit_oid, archiveBlob: pkg.archive_blob })
+      deps.db.transaction(() => {
+        deps.sql.insertPackage(pkg)
+        deps.sql.updateFunctionFields(merged)
+        deps.sql.setFunctionHead(pkg.commit_oid, merged.updated_at, fn.id)
+        endOperation(deps, opId)
+      })()
+    })
     return presentFunction(deps, deps.sql.functionById(fn.id)!)
   })
 }

@@ -18,6 +18,6 @@ export function beginOperation<K extends OperationKind>(deps: EngineDeps, functi
 }
 
 /** Closes an operation inside the caller's confirm transaction. */
-export function endOperation(deps: EngineDeps, id: number): void {
+export function endOperation(deps: Pick<EngineDeps, 'sql'>, id: number): void {
   deps.sql.deleteOperation(id)
 }

@@ -5,6 +5,9 @@ import { endOperation, type OperationKind, type OperationPayloads } from './jour
 import type { OperationRow } from './store/rows.js'
 import { formatTime } from './time.js'
 
+/** What settling needs; the admin tools settle with no engine open. */
+export type RecoveryDeps = Pick<EngineDeps, 'db' | 'sql' | 'repos' | 'now'>
+
 /**
  * Settles an operation that was reserved but never confirmed, after a crash or a
  * failed git step. Creates and uploads are undone (the client never saw them
@@ -12,7 +15,7 @@ import { formatTime } from './time.js'
  * is safe to repeat, so a crash during recovery is recovered the same way.
  * A version number taken by an undone create stays used.
  */
-export async function settleOperation(deps: EngineDeps, op: OperationRow): Promise<void> {
+export async function settleOperation(deps: RecoveryDeps, op: OperationRow): Promise<void> {
   const kind = op.kind as OperationKind
   const fid = op.function_id
   const gitdir = deps.repos.gitdir(fid)
@@ -23,7 +26,10 @@ export async function settleOperation(deps: EngineDeps, op: OperationRow): Promi
       return end(() => deps.sql.deleteFunction(fid))
     case 'upload': {
       const p = JSON.parse(op.payload) as OperationPayloads['upload']
-      if (await deps.repos.exists(fid)) await unpublishPackage(gitdir, p)
+      // `main` goes back to the head SQLite records, not the payload's `previous`: when a confirm
+      // failed without a crash, later uploads may have been confirmed on top before this is settled.
+      const recorded = deps.sql.functionById(fid)?.head_commit ?? p.previous
+      if (await deps.repos.exists(fid)) await unpublishPackage(gitdir, { commit: p.commit, previous: recorded })
       return end(() => {})
     }
     case 'create-version': {
@@ -51,7 +57,11 @@ export async function recover(deps: EngineDeps): Promise<number> {
   return ops.length
 }
 
-/** Runs the git half of an operation; if it fails, settles the operation at once and rethrows. */
+/**
+ * Runs the git half of an operation and its confirm; if either fails, settles the
+ * operation at once and rethrows. A confirm that committed has closed the
+ * operation, so there is then nothing left to settle.
+ */
 export async function orSettle<T>(deps: EngineDeps, opId: number, work: () => Promise<T>): Promise<T> {
   try {
     return await work()

@@ -48,18 +48,18 @@ export function createVersion(deps: EngineDeps, ctx: RequestContext, functionId:
       const opId = beginOperation(deps, fn.id, 'create-version', { versionId, number, commit: pkg.commit_oid })
       return { fn, number, versionId, opId, commit: pkg.commit_oid }
     }).immediate()
-    const tagOid = await orSettle(deps, reserved.opId, () =>
-      writeVersionTag(deps.repos.gitdir(reserved.fn.id), {
+    await orSettle(deps, reserved.opId, async () => {
+      const tagOid = await writeVersionTag(deps.repos.gitdir(reserved.fn.id), {
         name: `v${reserved.number}`,
         commit: reserved.commit,
         message: description,
         time: at.getTime() / 1000,
-      }),
-    )
-    deps.db.transaction(() => {
-      deps.sql.confirmVersion(tagOid, reserved.versionId)
-      endOperation(deps, reserved.opId)
-    })()
+      })
+      deps.db.transaction(() => {
+        deps.sql.confirmVersion(tagOid, reserved.versionId)
+        endOperation(deps, reserved.opId)
+      })()
+    })
     return presentVersion(deps, deps.sql.liveVersion(reserved.fn.id, reserved.number)!)
   })
 }

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto'
+import { isTagstoneVersionTag, parseCommitObject, parseTagObject, readVerifiedObject } from '../../repos/inspect-repo.js'
+import type { PackageRow, VersionRow } from '../store/rows.js'
+
+/** What git holds compared with what SQLite recorded: fine, or what was found instead. */
+export type Verdict<T = object> = ({ ok: true } & T) | { ok: false; missing: boolean; found: string }
+
+/** `v12` -> 12; anything that is not a version tag name -> null. */
+export function tagNumber(name: string): number | null {
+  const m = /^v([1-9][0-9]{0,15})$/.exec(name)
+  return m ? Number(m[1]) : null
+}
+
+/** The tree of a commit that is really there and really a commit. */
+export async function commitTree(gitdir: string, oid: string): Promise<Verdict<{ tree: string }>> {
+  const obj = await readVerifiedObject(gitdir, oid)
+  if (!obj.ok) return { ok: false, missing: obj.why === 'missing', found: obj.detail }
+  if (obj.type !== 'commit') return { ok: false, missing: false, found: `${oid} is a ${obj.type}` }
+  return { ok: true, tree: parseCommitObject(obj.content).tree }
+}
+
+/** The archive blob is there, intact, and is the upload: its md5, sha256 and size are the recorded ones. */
+export async function checkArchive(gitdir: string, pkg: PackageRow): Promise<Verdict> {
+  const obj = await readVerifiedObject(gitdir, pkg.archive_blob)
+  if (!obj.ok) return { ok: false, missing: obj.why === 'missing', found: obj.detail }
+  if (obj.type !== 'blob') return { ok: false, missing: false, found: `${pkg.archive_blob} is a ${obj.type}` }
+  const md5 = createHash('md5').update(obj.content).digest('hex')
+  const sha256 = createHash('sha256').update(obj.content).digest('hex')
+  if (md5 !== pkg.md5sum || sha256 !== pkg.sha256 || obj.content.length !== pkg.size) {
+    return { ok: false, missing: false, found: `md5 ${md5} sha256 ${sha256} size ${obj.content.length}` }
+  }
+  return { ok: true }
+}
+
+export const expectedArchive = (pkg: PackageRow) => `md5 ${pkg.md5sum} sha256 ${pkg.sha256} size ${pkg.size}`
+
+/** The tag object a version row records is there, intact, and names the row's commit and `vN`. */
+export async function checkTagObject(gitdir: string, v: VersionRow): Promise<Verdict> {
+  if (!v.tag_oid) return { ok: false, missing: true, found: 'no tag object recorded' }
+  const obj = await readVerifiedObject(gitdir, v.tag_oid)
+  if (!obj.ok) return { ok: false, missing: obj.why === 'missing', found: obj.detail }
+  if (obj.type !== 'tag') return { ok: false, missing: false, found: `${v.tag_oid} is a ${obj.type}` }
+  const tag = parseTagObject(obj.content)
+  if (tag.object !== v.commit_oid || tag.type !== 'commit' || tag.name !== `v${v.version_number}`) {
+    return { ok: false, missing: false, found: `${v.tag_oid}: tag ${tag.name} on ${tag.type} ${tag.object}` }
+  }
+  return { ok: true }
+}
+
+export const expectedTagObject = (v: VersionRow) => `${v.tag_oid ?? '?'}: tag v${v.version_number} on commit ${v.commit_oid}`
+
+/**
+ * Whether a tag with no version row is one tagstone made for a version: annotated
+ * by tagstone with its own name, on a commit of one of the function's uploads.
+ * Such a tag is evidence that its number was handed out.
+ */
+export async function isTagstoneTag(gitdir: string, name: string, oid: string, packages: PackageRow[]): Promise<boolean> {
+  const obj = await readVerifiedObject(gitdir, oid)
+  if (!obj.ok || obj.type !== 'tag') return false
+  const tag = parseTagObject(obj.content)
+  return isTagstoneVersionTag(tag, name) && packages.some((p) => p.commit_oid === tag.object)
+}
+
+/** The highest version number SQLite or git shows was handed out: rows (tombstones too) and tagstone's orphan tags. */
+export async function highestUsedNumber(gitdir: string | null, versions: VersionRow[], tags: Map<string, string>, packages: PackageRow[]): Promise<number> {
+  let max = versions.reduce((m, v) => Math.max(m, v.version_number), 0)
+  if (!gitdir) return max
+  const rows = new Set(versions.map((v) => v.version_number))
+  for (const [name, oid] of tags) {
+    const n = tagNumber(name)
+    if (n !== null && n > max && !rows.has(n) && (await isTagstoneTag(gitdir, name, oid, packages))) max = n
+  }
+  return max
+}
