@@ -28,6 +28,16 @@ function readPlainBody(body: unknown): Record<string, unknown> {
 }
 
 async function readMultipart(request: FastifyRequest, maxPackageBytes: number): Promise<{ fields: Record<string, unknown>; pkg?: Buffer }> {
+  try {
+    return await readParts(request, maxPackageBytes)
+  } catch (err) {
+    // The multipart parser throws plain Errors (no code) for a body that is not the multipart it claims to be.
+    if (typeof (err as { code?: unknown }).code === 'string') throw err
+    throw new RequestError('BAD_REQUEST', `The multipart body is malformed: ${(err as Error).message}.`)
+  }
+}
+
+async function readParts(request: FastifyRequest, maxPackageBytes: number): Promise<{ fields: Record<string, unknown>; pkg?: Buffer }> {
   const fields: Record<string, unknown> = {}
   let pkg: Buffer | undefined
   for await (const part of request.parts()) {
