@@ -7,6 +7,9 @@ export type AdminCommand = (args: string[]) => Promise<number>
 
 const COMMANDS: Record<string, () => Promise<AdminCommand>> = {
   token: async () => (await import('./admin/token.js')).tokenCommand,
+  fsck: async () => (await import('./admin/fsck.js')).fsckCommand,
+  inspect: async () => (await import('./admin/inspect.js')).inspectCommand,
+  stats: async () => (await import('./admin/stats.js')).statsCommand,
 }
 
 export const ADMIN_USAGE = `  admin <${Object.keys(COMMANDS).join('|') || 'command'}> [--data DIR] [--json] ...\n`
