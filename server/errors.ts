@@ -19,9 +19,10 @@ interface Fault {
 
 /** Maps any error to a status and a `faultstring`; 5xx never shows internals. */
 export function toFault(err: unknown): Fault {
-  const e = err as Partial<FastifyError> & { code?: unknown }
+  // Anything may be thrown, null included; and a code such as 'constructor' must not find Object's own members.
+  const e = (typeof err === 'object' && err !== null ? err : {}) as Partial<FastifyError> & { code?: unknown }
   const code = typeof e.code === 'string' ? e.code : undefined
-  const ours = code && code in ERROR_STATUS ? code : code ? FASTIFY_CODES[code] : undefined
+  const ours = code && Object.hasOwn(ERROR_STATUS, code) ? code : code && Object.hasOwn(FASTIFY_CODES, code) ? FASTIFY_CODES[code] : undefined
   if (ours) return { status: ERROR_STATUS[ours]!, body: { faultstring: e.message ?? ours, error: ours } }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500
   if (status >= 400 && status < 500) {
