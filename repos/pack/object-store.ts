@@ -47,12 +47,14 @@ export class ObjectStore {
     this.#cachePrefix = `${gitdir}\0`
   }
 
-  static async open (gitdir: string, packNames: string[], cache: ByteLru<GitObject>): Promise<ObjectStore> {
+  static async open (
+    gitdir: string, packNames: string[], cache: ByteLru<GitObject>, packBlocks: ByteLru<Buffer>
+  ): Promise<ObjectStore> {
     const packDir = path.join(gitdir, 'objects', 'pack')
     const packs = await Promise.all(packNames.map(async name => {
       const packPath = path.join(packDir, `${name}.pack`)
       const [idx, info] = await Promise.all([readFile(path.join(packDir, `${name}.idx`)), stat(packPath)])
-      return new PackFile(packPath, new PackIndex(idx, info.size, name))
+      return new PackFile(packPath, new PackIndex(idx, info.size, name), info.size, packBlocks)
     }))
     return new ObjectStore(gitdir, packs, cache)
   }

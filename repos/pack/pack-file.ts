@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises'
 import { CorruptRepositoryError, OBJ_OFS_DELTA, OBJ_REF_DELTA } from './object-types.js'
+import type { ByteLru } from './byte-lru.js'
 import type { PackIndex } from './pack-index.js'
 
 /** What the few bytes in front of a pack entry say. */
@@ -19,11 +20,23 @@ export interface PackEntryHeader {
 
 const HEADER_PEEK = 32
 
+/**
+ * Packs are read through a cache of fixed-size blocks, as git maps pack windows: walking deltas
+ * and copying small entries then costs a lookup instead of a system call each. A pack file never
+ * changes (its name is its checksum), so cached blocks never go stale.
+ */
+export const PACK_BLOCK_BYTES = 64 * 1024
+/** Reads longer than this bypass the cache: big objects are streamed, not kept. */
+const MAX_CACHED_READ = 4 * PACK_BLOCK_BYTES
+
 /** One `pack-*.pack` with its index; the file is opened on first use and read positionally. */
 export class PackFile {
   #handle: Promise<FileHandle> | undefined
+  readonly #reading = new Map<number, Promise<Buffer>>()
 
-  constructor (readonly path: string, readonly index: PackIndex) {}
+  constructor (
+    readonly path: string, readonly index: PackIndex, readonly size: number, readonly blocks: ByteLru<Buffer>
+  ) {}
 
   async readHeader (offset: number): Promise<PackEntryHeader> {
     const end = this.index.entryEnd(offset)
@@ -31,7 +44,48 @@ export class PackFile {
     return parseEntryHeader(peek, offset, end, this.path)
   }
 
+  /** The bytes in [start, end). The result may share memory with the cache: never write to it. */
   async readRange (start: number, end: number): Promise<Buffer> {
+    if (end - start > MAX_CACHED_READ) return await this.#readDirect(start, end)
+    const first = Math.floor(start / PACK_BLOCK_BYTES)
+    const last = Math.floor((end - 1) / PACK_BLOCK_BYTES)
+    if (first === last) {
+      const block = await this.#block(first)
+      return block.subarray(start - first * PACK_BLOCK_BYTES, end - first * PACK_BLOCK_BYTES)
+    }
+    const parts: Buffer[] = []
+    for (let n = first; n <= last; n++) {
+      const block = await this.#block(n)
+      const from = Math.max(start, n * PACK_BLOCK_BYTES) - n * PACK_BLOCK_BYTES
+      const to = Math.min(end, (n + 1) * PACK_BLOCK_BYTES) - n * PACK_BLOCK_BYTES
+      parts.push(block.subarray(from, to))
+    }
+    return Buffer.concat(parts, end - start)
+  }
+
+  async close (): Promise<void> {
+    const handle = this.#handle
+    this.#handle = undefined
+    if (handle !== undefined) await (await handle.catch(() => undefined))?.close()
+  }
+
+  async #block (n: number): Promise<Buffer> {
+    const key = `${this.path}\0${n}`
+    const cached = this.blocks.get(key)
+    if (cached !== undefined) return cached
+    let reading = this.#reading.get(n)
+    if (reading === undefined) {
+      const start = n * PACK_BLOCK_BYTES
+      reading = this.#readDirect(start, Math.min(this.size, start + PACK_BLOCK_BYTES))
+      this.#reading.set(n, reading)
+      reading.then(block => { this.blocks.set(key, block, block.length + 64) }, () => {})
+        .finally(() => { this.#reading.delete(n) })
+    }
+    return await reading
+  }
+
+  async #readDirect (start: number, end: number): Promise<Buffer> {
+    if (end > this.size) throw new CorruptRepositoryError(`${this.path}: read past the end of the pack`)
     const handle = await this.#open()
     const buffer = Buffer.allocUnsafe(end - start)
     let filled = 0
@@ -42,12 +96,6 @@ export class PackFile {
       filled += bytesRead
     }
     return buffer
-  }
-
-  async close (): Promise<void> {
-    const handle = this.#handle
-    this.#handle = undefined
-    if (handle !== undefined) await (await handle.catch(() => undefined))?.close()
   }
 
   async #open (): Promise<FileHandle> {

@@ -9,6 +9,8 @@ export interface CachedPack { data: Buffer, stats: PackStats }
 export interface GitCacheLimits {
   /** Parsed commits, trees, tags and delta bases, shared by every repository. */
   objectBytes: number
+  /** Blocks of pack files, so that small reads do not each cost a system call. */
+  packBlockBytes: number
   /** Objects compressed for a pack, reused by every later pack that carries them. */
   deflatedBytes: number
   /** Whole packs for a (refs, wants, common haves) key; the biggest single pack kept. */
@@ -21,6 +23,7 @@ export interface GitCacheLimits {
 const MiB = 1024 * 1024
 export const DEFAULT_CACHE_LIMITS: GitCacheLimits = {
   objectBytes: 32 * MiB,
+  packBlockBytes: 32 * MiB,
   deflatedBytes: 96 * MiB,
   packBytes: 64 * MiB,
   packEntryBytes: 32 * MiB,
@@ -34,6 +37,7 @@ export const DEFAULT_CACHE_LIMITS: GitCacheLimits = {
  */
 export interface GitCaches {
   objects: ByteLru<GitObject>
+  packBlocks: ByteLru<Buffer>
   deflated: ByteLru<DeflatedEntry>
   packs: ByteLru<CachedPack>
   walks: ByteLru<PlannedObject[]>
@@ -44,6 +48,7 @@ let caches = makeCaches(DEFAULT_CACHE_LIMITS)
 function makeCaches (limits: GitCacheLimits): GitCaches {
   return {
     objects: new ByteLru(limits.objectBytes),
+    packBlocks: new ByteLru(limits.packBlockBytes),
     deflated: new ByteLru(limits.deflatedBytes, limits.deflatedBytes / 4),
     packs: new ByteLru(limits.packBytes, limits.packEntryBytes),
     walks: new ByteLru(limits.walkBytes)

@@ -95,18 +95,21 @@ async function buildState (
   // Refs move far more often than packs: keep the open packs unless the set of packs changed.
   const store = previous?.packKey === packKey
     ? previous.store
-    : await ObjectStore.open(gitdir, packNames, gitCaches().objects)
+    : await ObjectStore.open(gitdir, packNames, gitCaches().objects, gitCaches().packBlocks)
   if (previous !== undefined && previous.store !== store) previous.store.retire()
-  const refs: AdvertisedRef[] = []
-  for (const [name, oid] of [...raw.refs].sort(([a], [b]) => compareBytes(a, b))) {
+  const sorted = [...raw.refs].sort(([a], [b]) => compareBytes(a, b))
+  // Tag objects are read all at once: one version tag per ref, each a small file to open.
+  const peeledRefs = await Promise.all(sorted.map(async ([name, oid]): Promise<AdvertisedRef | undefined> => {
     try {
       const peeled = await peel(store, oid)
-      refs.push(peeled === oid ? { name, oid } : { name, oid, peeled })
+      return peeled === oid ? { name, oid } : { name, oid, peeled }
     } catch (error) {
       // A ref to a missing object (a write still in progress) is left out rather than failing.
-      if (!(error instanceof ObjectNotFoundError)) throw error
+      if (error instanceof ObjectNotFoundError) return undefined
+      throw error
     }
-  }
+  }))
+  const refs = peeledRefs.filter((ref): ref is AdvertisedRef => ref !== undefined)
   const headOid = raw.headOid ?? refs.find(ref => ref.name === raw.headTarget)?.oid
   return {
     gitdir,
