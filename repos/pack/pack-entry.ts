@@ -1,4 +1,7 @@
+import { stat } from 'node:fs/promises'
 import type { ByteLru } from './byte-lru.js'
+import { looseObjectPath } from './loose-objects.js'
+import { LOOSE_STREAM_BYTES, readLooseHeader, type LooseHeader } from './loose-stream.js'
 import type { ObjectStore } from './object-store.js'
 import { OBJ_OFS_DELTA, OBJ_REF_DELTA, PACK_TYPE_CODE, type ObjectType } from './object-types.js'
 import type { PackFile } from './pack-file.js'
@@ -12,11 +15,13 @@ export type EncodedEntry =
   | { kind: 'deflated', typeCode: number, size: number, data: Buffer }
   | { kind: 'stored', typeCode: number, size: number, pack: PackFile, start: number, end: number }
   | { kind: 'stored-delta', baseOid: string, size: number, pack: PackFile, start: number, end: number }
+  | { kind: 'loose-stream', typeCode: number, size: number, file: string, header: LooseHeader }
 
 export type DeflatedEntry = Extract<EncodedEntry, { kind: 'deflated' }>
 
 /**
  * Chooses the cheapest correct encoding of an object:
+ * - a big loose file: recompress it as a stream when its turn comes;
  * - stored whole in a pack: copy its compressed bytes as they are;
  * - stored as a delta whose base (from the same pack, so chains stay acyclic) is also being
  *   sent: copy the delta;
@@ -30,6 +35,14 @@ export async function encodeEntry (
   const cached = deflatedCache.get(cachePrefix + oid)
   if (cached !== undefined) return cached
   const location = await store.locate(oid)
+  if (location?.kind === 'loose') {
+    // A big loose file is recompressed while it is written out, never held whole.
+    const file = looseObjectPath(store.gitdir, oid)
+    if ((await stat(file)).size > LOOSE_STREAM_BYTES) {
+      const header = await readLooseHeader(file, oid)
+      return { kind: 'loose-stream', typeCode: PACK_TYPE_CODE[header.type], size: header.size, file, header }
+    }
+  }
   if (location?.kind === 'packed') {
     const { pack, offset } = location
     const header = await pack.readHeader(offset)

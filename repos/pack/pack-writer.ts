@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { ByteLru } from './byte-lru.js'
+import { streamLooseContent } from './loose-stream.js'
 import type { ObjectStore } from './object-store.js'
 import type { PlannedObject } from './object-walk.js'
 import { deltaHeader, encodeEntry, entryHeader, type DeflatedEntry, type EncodedEntry } from './pack-entry.js'
@@ -54,6 +55,9 @@ export async function * writePack (
     const entryOffset = offset
     if (entry.kind === 'deflated') {
       yield emit(Buffer.concat([entryHeader(entry.typeCode, entry.size), entry.data]))
+    } else if (entry.kind === 'loose-stream') {
+      yield emit(entryHeader(entry.typeCode, entry.size))
+      for await (const chunk of streamLooseContent(entry.file, entry.header, object.oid)) yield emit(chunk)
     } else {
       stats.reused++
       if (entry.kind === 'stored') {

@@ -16,10 +16,12 @@ export interface NegotiationResult {
  * both plain v0 (a single `ACK <oid>` for the first common object, `NAK` otherwise) and
  * multi_ack_detailed (`ACK <oid> common` for each, `ACK <oid> ready` once every want reaches a
  * common commit, `NAK` ending every round, a final `ACK <oid>` after done). Stateless means every
- * request starts from scratch: the client replays the haves it learnt were common.
+ * request starts from scratch: the client replays the haves it learnt were common. `isKnown` says
+ * which objects count as ours: git accepts any object it has, we only public history.
  */
 export async function negotiate (
-  store: ObjectStore, wants: string[], haves: string[], done: boolean, options: ClientOptions
+  store: ObjectStore, wants: string[], haves: string[], done: boolean, options: ClientOptions,
+  isKnown: (oid: string) => Promise<boolean>
 ): Promise<NegotiationResult> {
   const lines: Buffer[] = []
   const common: string[] = []
@@ -29,7 +31,7 @@ export async function negotiate (
   let gotCommon = false
   let gotOther = false
   for (const oid of haves) {
-    if (!(await store.has(oid))) {
+    if (!(await isKnown(oid))) {
       gotOther = true
       if (options.multiAckDetailed && common.length > 0 && await giveUp.ok()) {
         lines.push(encodePktLine(`ACK ${oid} ready\n`))

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { planPackObjects, type PlannedObject } from '../pack/object-walk.js'
 import { writePack, type PackStats } from '../pack/pack-writer.js'
 import { gitCaches } from './caches.js'
-import type { RepositoryState } from './repository-state.js'
+import { isCurrent, type RepositoryState } from './repository-state.js'
 
 export interface PackRequest {
   wants: string[]
@@ -45,7 +45,7 @@ export async function preparePack (state: RepositoryState, request: PackRequest)
     cachePrefix: `${state.gitdir}\0`,
     onDone: done => { stats = done }
   })
-  return { objectCount: plan.length, chunks: keepWhileSmall(written, key, () => stats), stats: () => stats }
+  return { objectCount: plan.length, chunks: keepWhileSmall(state, written, key, () => stats), stats: () => stats }
 }
 
 async function planFor (state: RepositoryState, request: PackRequest, key: string): Promise<PlannedObject[]> {
@@ -59,7 +59,7 @@ async function planFor (state: RepositoryState, request: PackRequest, key: strin
   walksInFlight.set(key, walking)
   try {
     const plan = await walking
-    walks.set(key, plan, plan.length * WALK_BYTES_PER_OBJECT)
+    if (isCurrent(state)) walks.set(key, plan, plan.length * WALK_BYTES_PER_OBJECT)
     return plan
   } finally {
     walksInFlight.delete(key)
@@ -67,7 +67,7 @@ async function planFor (state: RepositoryState, request: PackRequest, key: strin
 }
 
 async function * keepWhileSmall (
-  chunks: AsyncIterable<Buffer>, key: string, stats: () => PackStats | undefined
+  state: RepositoryState, chunks: AsyncIterable<Buffer>, key: string, stats: () => PackStats | undefined
 ): AsyncGenerator<Buffer> {
   const packs = gitCaches().packs
   let kept: Buffer[] | undefined = []
@@ -81,7 +81,9 @@ async function * keepWhileSmall (
     yield chunk
   }
   const done = stats()
-  if (kept !== undefined && done !== undefined) packs.set(key, { data: Buffer.concat(kept), stats: done }, keptBytes)
+  if (kept !== undefined && done !== undefined && isCurrent(state)) {
+    packs.set(key, { data: Buffer.concat(kept, keptBytes), stats: done }, keptBytes)
+  }
 }
 
 function packKey (state: RepositoryState, request: PackRequest): string {

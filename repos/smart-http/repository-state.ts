@@ -145,6 +145,14 @@ function evictOldStates (): void {
   }
 }
 
+/**
+ * Whether a state is still the repository's latest. Work that finishes after a ref change must
+ * not put its results into the caches, which were cleared for the new refs.
+ */
+export function isCurrent (state: RepositoryState): boolean {
+  return states.get(state.gitdir)?.fingerprint === state.fingerprint
+}
+
 /** Forgets a repository (e.g. after it was deleted), closing its files once unused. */
 export function forgetRepository (gitdir: string): void {
   const entry = states.get(gitdir)

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream'
-import { commitLinks } from '../pack/parse-objects.js'
 import { parseClientCapabilities, type ClientOptions } from './capabilities.js'
 import { negotiate } from './negotiate.js'
 import { preparePack } from './pack-response.js'
 import { encodePktLine } from './pkt-line.js'
-import { openRepository, peel, type RepositoryState } from './repository-state.js'
+import { isPublic } from './reachability.js'
+import { openRepository, type RepositoryState } from './repository-state.js'
 import { frameSideBand } from './side-band.js'
 import { parseUploadRequest } from './upload-request.js'
 
@@ -28,7 +28,8 @@ export async function uploadPack (gitdir: string, body: Buffer, options: UploadP
     const stranger = await findUnservableWant(state, request.wants)
     if (stranger !== undefined) return encodePktLine(`ERR upload-pack: not our ref ${stranger}\n`)
     const client = parseClientCapabilities(request.capabilities)
-    const negotiation = await negotiate(state.store, request.wants, request.haves, request.end === 'done', client)
+    const negotiation = await negotiate(state.store, request.wants, request.haves, request.end === 'done', client,
+      async oid => await isPublic(state, oid))
     if (request.end !== 'done') return Buffer.concat(negotiation.lines)
     const pack = await preparePack(state, {
       wants: request.wants, common: negotiation.common, includeTag: client.includeTag, ofsDelta: client.ofsDelta
@@ -65,37 +66,8 @@ async function * responseChunks (
  * else (a hidden archive blob, an object of a deleted version, a made-up id) is refused.
  */
 async function findUnservableWant (state: RepositoryState, wants: string[]): Promise<string | undefined> {
-  const tips = new Set(state.refs.map(ref => ref.oid))
-  if (state.headOid !== undefined) tips.add(state.headOid)
   for (const want of wants) {
-    if (tips.has(want)) continue
-    if (!(await reachableCommits(state)).has(want)) return want
+    if (!(await isPublic(state, want))) return want
   }
   return undefined
-}
-
-const reachableByState = new WeakMap<RepositoryState, Promise<Set<string>>>()
-
-function reachableCommits (state: RepositoryState): Promise<Set<string>> {
-  let reachable = reachableByState.get(state)
-  if (reachable === undefined) {
-    reachable = walkCommits(state)
-    reachableByState.set(state, reachable)
-  }
-  return reachable
-}
-
-async function walkCommits (state: RepositoryState): Promise<Set<string>> {
-  const seen = new Set<string>()
-  const stack: string[] = []
-  for (const ref of state.refs) {
-    const target = await peel(state.store, ref.oid)
-    if ((await state.store.read(target)).type === 'commit') stack.push(target)
-  }
-  for (let oid = stack.pop(); oid !== undefined; oid = stack.pop()) {
-    if (seen.has(oid)) continue
-    seen.add(oid)
-    stack.push(...commitLinks(await state.store.read(oid), oid).parents)
-  }
-  return seen
 }

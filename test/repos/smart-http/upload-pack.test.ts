@@ -1,6 +1,7 @@
 import t from 'tap'
-import { writeFile } from 'node:fs/promises'
+import { stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { LOOSE_STREAM_BYTES } from '../../../repos/pack/loose-stream.js'
 import { gitCaches } from '../../../repos/smart-http/caches.js'
 import { GitProtocolError } from '../../../repos/smart-http/errors.js'
 import { uploadPack } from '../../../repos/smart-http/upload-pack.js'
@@ -132,6 +133,41 @@ t.test('wants outside the advertised history get an ERR line', async t => {
   const v3 = await rev(fixture, 'refs/tags/v3')
   await git(['update-ref', '-d', 'refs/tags/v3'], { cwd: fixture.gitdir })
   t.match(await errFor(v3), new RegExp(`not our ref ${v3}`))
+})
+
+t.test('haves outside the public history are not acknowledged, so hidden objects stay unknown', async t => {
+  const fixture = await makeFixture(t.testdir())
+  const main = await rev(fixture, 'main')
+  const tree = await rev(fixture, 'main^{tree}')
+  const round = async (caps: string, haves: string[]): Promise<string[]> =>
+    decodeResponse(await collect(await uploadPack(fixture.gitdir, requestBody([main], caps, haves, 'flush'))), true).lines
+  t.same(await round(PLAIN_CAPS, [fixture.archiveBlob]), ['NAK'])
+  t.same(await round('multi_ack_detailed', [fixture.archiveBlob, tree]), ['NAK'])
+  t.same(await round('multi_ack_detailed', [fixture.commits[0] ?? '']),
+    [`ACK ${fixture.commits[0] ?? ''} common`, `ACK ${fixture.commits[0] ?? ''} ready`, 'NAK'])
+})
+
+t.test('a big loose object is recompressed as a stream and arrives intact', async t => {
+  const dir = t.testdir()
+  const fixture = await makeFixture(path.join(dir, 'f'))
+  // Incompressible bytes, so that the loose file itself is past the streaming threshold.
+  const big = Buffer.alloc(3 * 1024 * 1024)
+  for (let i = 0, x = 1; i < big.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0
+    big[i] = x >>> 24
+  }
+  await writeFile(path.join(fixture.work, 'bundle.bin'), big)
+  await addVersion(fixture, 'v4')
+  const blob = await rev(fixture, 'main:bundle.bin')
+  const looseFile = path.join(fixture.gitdir, 'objects', blob.slice(0, 2), blob.slice(2))
+  t.ok((await stat(looseFile)).size > LOOSE_STREAM_BYTES, 'stored loose, past the streaming threshold')
+  const oldMain = fixture.commits[2] ?? ''
+  const newMain = await rev(fixture, 'main')
+  const response = decodeResponse(await collect(await uploadPack(fixture.gitdir,
+    requestBody([newMain], 'side-band-64k ofs-delta', [oldMain]))), true)
+  const objects = await indexPack(response.pack, path.join(dir, 'scratch.git'))
+  t.ok(objects.includes(blob), 'index-pack checked its hash, so its bytes are right')
+  t.same(objects, await expectedObjects(fixture.gitdir, [newMain], [oldMain]))
 })
 
 t.test('include-tag brings the tags of the commits sent; without it they stay out', async t => {
