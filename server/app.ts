@@ -1,8 +1,8 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Engine } from '../engine/engine.js'
-import { installErrorHandling, RequestError } from './errors.js'
+import { installErrorHandling, RequestError, toFault } from './errors.js'
 import { actAsDefaultAdmin, type Authenticate } from './request-context.js'
 import { aliasRoutes } from './routes/aliases.js'
 import { functionRoutes } from './routes/functions.js'
@@ -33,6 +33,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     // Package uploads are bounded by the multipart file limit; this bounds JSON and forms.
     bodyLimit: 1024 * 1024,
+    // Errors found before routing (a URL with a broken %-escape) skip the error handler: answer them as faults too.
+    frameworkErrors: (err, _request, reply) => {
+      const fault = toFault(err)
+      void (reply as FastifyReply).code(fault.status).type('application/json').send(fault.body)
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
   const authenticate = options.authenticate ?? actAsDefaultAdmin
 

@@ -198,6 +198,8 @@ t.test('unknown routes and unsupported content types are JSON faults, never 415'
   const { api } = await setup(t)
   const fn = await api.createFunction(GOOD)
   expectFault(t, await api.get('/v1/nothing'), 404, /No such resource/, 'an unknown route')
+  expectFault(t, await api.get('/v1/aliases/%E0%A4%A'), 400, /not a valid url component/, 'a broken %-escape in the URL')
+  expectFault(t, await api.get(`/v1/functions/${fn.id}/versions/%ZZ`), 400, undefined, 'a broken %-escape in a version number')
   const types = ['text/plain', 'application/xml', 'application/octet-stream', 'image/png']
   for (const type of types) {
     expectFault(t, await api.put(`/v1/functions/${fn.id}`, { raw: { body: 'x', contentType: type } }), 400, undefined, `function update as ${type}`)
