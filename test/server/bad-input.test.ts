@@ -223,3 +223,19 @@ t.test('malformed JSON on every JSON route', async (t) => {
     expectFault(t, await api.call(method, path, broken), 400, /^The request body is not valid JSON/, `${method} ${path}`)
   }
 })
+
+t.test('bad version creates leave no row, no tag and no used number', async (t) => {
+  const { api, dataDir } = await setup(t)
+  const fn = await api.createFunction(GOOD)
+  const bad: Array<[string, CallOptions]> = [
+    ['a description of 256 characters', { json: { description: 'd'.repeat(256) } }],
+    ['a description that is a number', { json: { description: 7 } }],
+    ['malformed JSON', { raw: { body: '{"description": ', contentType: 'application/json' } }],
+    ['a JSON array', { json: ['x'] }],
+    ['text/plain', { raw: { body: 'x', contentType: 'text/plain' } }],
+  ]
+  for (const [what, request] of bad) expectFault(t, await api.post(`/v1/functions/${fn.id}/versions`, request), 400, undefined, what)
+  t.equal((await inspectDataDir(dataDir)).versions, 0, 'no version row, not even a tombstone')
+  t.equal(await git(gitdirOf(dataDir, fn.id), 'tag', '-l'), '', 'no tag')
+  t.equal((await api.createVersion(fn.id)).version_number, 1, 'and no number used')
+})
