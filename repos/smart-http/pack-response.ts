@@ -66,23 +66,39 @@ async function planFor (state: RepositoryState, request: PackRequest, key: strin
   }
 }
 
+/**
+ * Packs being copied aside for the cache while they stream count against this, so that many
+ * large clones at once cannot pile up copies beyond the cache's own bound.
+ */
+let copyingBytes = 0
+
 async function * keepWhileSmall (
   state: RepositoryState, chunks: AsyncIterable<Buffer>, key: string, stats: () => PackStats | undefined
 ): AsyncGenerator<Buffer> {
   const packs = gitCaches().packs
   let kept: Buffer[] | undefined = []
   let keptBytes = 0
-  for await (const chunk of chunks) {
-    if (kept !== undefined) {
-      kept.push(chunk)
-      keptBytes += chunk.length
-      if (keptBytes > packs.maxEntryBytes) kept = undefined
-    }
-    yield chunk
+  const stopKeeping = (): void => {
+    kept = undefined
+    copyingBytes -= keptBytes
+    keptBytes = 0
   }
-  const done = stats()
-  if (kept !== undefined && done !== undefined && isCurrent(state)) {
-    packs.set(key, { data: Buffer.concat(kept, keptBytes), stats: done }, keptBytes)
+  try {
+    for await (const chunk of chunks) {
+      if (kept !== undefined) {
+        kept.push(chunk)
+        keptBytes += chunk.length
+        copyingBytes += chunk.length
+        if (keptBytes > packs.maxEntryBytes || copyingBytes > packs.maxBytes) stopKeeping()
+      }
+      yield chunk
+    }
+    const done = stats()
+    if (kept !== undefined && done !== undefined && isCurrent(state)) {
+      packs.set(key, { data: Buffer.concat(kept, keptBytes), stats: done }, keptBytes)
+    }
+  } finally {
+    if (kept !== undefined) stopKeeping()
   }
 }
 

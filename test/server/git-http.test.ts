@@ -74,6 +74,28 @@ t.test('fetch brings only the new objects, new tags, and prunes deleted ones', a
   t.equal((await runGit(['fsck'], { cwd: work })).code, 0)
 })
 
+t.test('a clone with many commits of its own negotiates over several rounds and gets only what is new', async t => {
+  const dir = t.testdir()
+  const fixture = await makeFixture(path.join(dir, 'f'))
+  const server = await serveRepositories({ [FUNCTION_ID]: fixture.gitdir })
+  t.teardown(server.close)
+  const work = await clone(server, FUNCTION_ID, path.join(dir, 'c'))
+  await git(['config', 'fetch.unpackLimit', '1000000'], { cwd: work })
+  // 40 local commits the server never saw: git sends them as haves, 16 and then 32 a round.
+  const stream = Array.from({ length: 40 }, (_, i) => [
+    'commit refs/heads/main', `committer L <l@example.invalid> ${1_800_000_000 + i} +0000`, 'data 5', `local${i === 0 ? '\nfrom refs/heads/main^0' : ''}`
+  ].join('\n')).join('\n') + '\n'
+  await git(['fast-import', '--quiet'], { cwd: work, input: stream })
+  const before = await looseObjectCount(work)
+  await addVersion(fixture, 'v4')
+  const trace = await runGit(['fetch', '--tags'], { cwd: work, env: { GIT_TRACE_PACKET: '1' } })
+  t.equal(trace.code, 0)
+  t.ok((trace.stderr.match(/fetch-pack> have /g) ?? []).length > 16, 'more haves than fit one round')
+  t.match(trace.stderr, /fetch-pack< ACK [0-9a-f]{40} common/)
+  t.equal(await looseObjectCount(work) - before, 4, 'a commit, a tree, a blob and the tag')
+  t.equal((await runGit(['fsck'], { cwd: work })).code, 0)
+})
+
 t.test('a repository of 2,000 files and 50 tags clones whole', async t => {
   const dir = t.testdir()
   const gitdir = path.join(dir, 'big.git')
