@@ -19,7 +19,11 @@ export async function settleOperation(deps: RecoveryDeps, op: OperationRow): Pro
   const kind = op.kind as OperationKind
   const fid = op.function_id
   const gitdir = deps.repos.gitdir(fid)
-  const end = (extra: () => void) => deps.db.transaction(() => { extra(); endOperation(deps, op.id) })()
+  const end = async (extra: () => void) => {
+    // Settling runs under the function's lock or before the server listens: no write is under way here.
+    if (kind !== 'create-function' && kind !== 'delete-function') await deps.repos.sweepTemporaryFiles(fid)
+    deps.db.transaction(() => { extra(); endOperation(deps, op.id) })()
+  }
   switch (kind) {
     case 'create-function':
       await deps.repos.remove(fid)

@@ -1,15 +1,27 @@
 import { open, rename, unlink, mkdir } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
-import { dirname, relative, resolve, sep } from 'node:path'
+import { basename, dirname, join, relative, resolve, sep } from 'node:path'
+
+/**
+ * Where the temporary file of a write goes. A crash leaves it behind, so inside
+ * a repository it must sit where git looks for neither objects nor refs: a
+ * `<ref>.tmp-x` beside a ref is a broken ref to git, a temp file in a fan-out
+ * folder a bad object.
+ */
+export interface TempPlace {
+  dir: string
+  /** The file name before a random suffix. */
+  prefix: string
+}
 
 /**
  * Writes a file so that a crash at any moment leaves either the old file or the
  * whole new one, and the new one is on disk (not only in the page cache) when
  * this resolves. Git's own object and ref writes follow the same tmp+rename rule.
  */
-export async function writeFileDurably(path: string, data: Uint8Array | string): Promise<void> {
+export async function writeFileDurably(path: string, data: Uint8Array | string, temp?: TempPlace): Promise<void> {
   await ensureDirectory(dirname(path))
-  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`
+  const tmp = join(temp?.dir ?? dirname(path), `${temp?.prefix ?? `${basename(path)}.tmp-`}${randomBytes(6).toString('hex')}`)
   const handle = await open(tmp, 'wx', 0o644)
   try {
     await handle.writeFile(data)

@@ -43,7 +43,8 @@ export class ObjectWriter {
     // synced, so its folder is synced too: the caller confirms on the strength of flush().
     this.dirs.add(dirname(path))
     if (await exists(path)) return oid
-    await writeFileDurably(path, await deflateAsync(raw))
+    // `tmp_obj_*` in objects/ is git's own name for these: fsck ignores them and gc prunes them.
+    await writeFileDurably(path, await deflateAsync(raw), { dir: join(this.gitdir, 'objects'), prefix: 'tmp_obj_' })
     return oid
   }
 

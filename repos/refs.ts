@@ -23,7 +23,8 @@ export async function readRef(gitdir: string, ref: string): Promise<string | nul
 
 export async function writeRef(gitdir: string, ref: string, oid: string): Promise<void> {
   const path = join(gitdir, ref)
-  await writeFileDurably(path, `${oid}\n`)
+  // Not beside the ref: a leftover `refs/heads/main.tmp-x` would be a broken ref to git.
+  await writeFileDurably(path, `${oid}\n`, { dir: gitdir, prefix: 'tmp_ref_' })
   await syncDirectory(dirname(path))
 }
 

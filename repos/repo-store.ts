@@ -66,6 +66,18 @@ export class RepoStore {
     await rm(trash, { recursive: true, force: true })
   }
 
+  /**
+   * Removes the temporary files of writes a crash cut short (`tmp_ref_*`,
+   * `tmp_obj_*`). Only while no write runs on this repository.
+   */
+  async sweepTemporaryFiles(id: string): Promise<void> {
+    const gitdir = this.gitdir(id)
+    for (const [dir, prefix] of [[gitdir, 'tmp_ref_'], [join(gitdir, 'objects'), 'tmp_obj_']] as const) {
+      const names = await readdir(dir).catch(() => [] as string[])
+      await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => rm(join(dir, n), { force: true })))
+    }
+  }
+
   /** Ids of every repository on disk. */
   async list(): Promise<string[]> {
     const names = await readdir(this.reposDir).catch(() => [] as string[])

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { ensureDirectory, writeFileDurably } from '../../repos/durable-fs.js'
 
@@ -18,4 +18,12 @@ t.test('writeFileDurably creates folders and replaces a file whole', async (t) =
   await writeFileDurably(path, 'one')
   await writeFileDurably(path, 'two')
   t.equal(readFileSync(path, 'utf8'), 'two')
+})
+
+t.test('a write can keep its temporary file elsewhere, and leaves nothing there', async (t) => {
+  const root = t.testdir({ refs: { heads: {} } })
+  await writeFileDurably(join(root, 'refs', 'heads', 'main'), 'abc\n', { dir: root, prefix: 'tmp_ref_' })
+  t.equal(readFileSync(join(root, 'refs', 'heads', 'main'), 'utf8'), 'abc\n')
+  t.same(readdirSync(root).sort(), ['refs'])
+  t.same(readdirSync(join(root, 'refs', 'heads')), ['main'])
 })

@@ -1,0 +1,196 @@
+import t from 'tap'
+import { createHash, randomBytes } from 'node:crypto'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { git } from '../helpers/git.js'
+import { runTagstone, startServe, type ServeProcess } from '../helpers/tagstone-process.js'
+import { functionForm } from '../helpers/server.js'
+import { makeZip } from '../helpers/zip.js'
+
+/**
+ * The real server as a child process, killed with SIGKILL at random moments
+ * while clients upload packages, create and delete versions, and restarted on
+ * the same data directory each time. Afterwards every acknowledged version must
+ * be there byte for byte, no number may have been handed out twice, and fsck
+ * and `git fsck` must find nothing wrong.
+ */
+
+const KILLS = 30
+/** A guard, not the plan: the kills normally take a fraction of it. */
+const BUDGET_MS = 70_000
+const FUNCTIONS = 2
+const WORKERS_PER_FUNCTION = 2
+
+const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex')
+
+interface Acked {
+  id: string
+  md5: string
+  /** 'live' until a 204 for its delete; 'unsure' when a delete was cut off by a kill. */
+  state: 'live' | 'deleted' | 'unsure'
+}
+
+class Ledger {
+  /** Every zip ever sent, by md5. */
+  readonly zips = new Map<string, Buffer>()
+  /** `${function}/${number}` -> the version a 201 acknowledged. */
+  readonly acked = new Map<string, Acked>()
+  /** `${function}/${number}` -> every version id seen with that number (201s and listings). */
+  readonly idsSeen = new Map<string, Set<string>>()
+  readonly serverErrors: string[] = []
+  readonly duplicates: string[] = []
+  counts = { uploads: 0, creates: 0, deletes: 0, cutOff: 0 }
+
+  sawId(fid: string, n: number, id: string): void {
+    const key = `${fid}/${n}`
+    const ids = this.idsSeen.get(key) ?? new Set<string>()
+    ids.add(id)
+    this.idsSeen.set(key, ids)
+  }
+}
+
+function packageZip(fid: string, ledger: Ledger): Buffer {
+  // Enough files that writing the commit takes a while: kills land inside it too.
+  const files = Array.from({ length: 12 }, (_, i) => ({ name: `src/m${i}.py`, content: `# ${fid}\nV = '${randomBytes(24).toString('hex')}'\n` }))
+  const zip = makeZip([{ name: 'main.py', content: 'def main():\n  return 1\n' }, ...files])
+  ledger.zips.set(md5(zip), zip)
+  return zip
+}
+
+function packageForm(zip: Buffer): FormData {
+  const form = new FormData()
+  form.append('package', new Blob([new Uint8Array(zip)]), 'package.zip')
+  return form
+}
+
+t.test('kill -9 at random moments loses no acknowledged version and reuses no number', async (t) => {
+  const dataDir = t.testdir()
+  const args = ['--data', dataDir, '--no-auth']
+  let server: ServeProcess | null = await startServe(args)
+  t.teardown(async () => {
+    server?.child.kill('SIGKILL')
+    await server?.stop()
+  })
+  const ledger = new Ledger()
+  const started = Date.now()
+
+  const fids: string[] = []
+  for (let i = 0; i < FUNCTIONS; i++) {
+    const zip = packageZip(`f${i}`, ledger)
+    const reply = await fetch(`${server.url}/v1/functions`, { method: 'POST', body: functionForm(zip, { name: `crash-${i}` }) })
+    t.equal(reply.status, 201)
+    fids.push(((await reply.json()) as { id: string }).id)
+  }
+
+  let stopping = false
+  const call = async (method: string, path: string, init: RequestInit = {}): Promise<Response | null> => {
+    const at = server
+    if (!at) return null
+    try {
+      return await fetch(`${at.url}${path}`, { method, ...init, signal: AbortSignal.timeout(15_000) })
+    } catch {
+      ledger.counts.cutOff++
+      return null
+    }
+  }
+
+  const worker = async (fid: string) => {
+    while (!stopping) {
+      if (!server) {
+        await sleep(10)
+        continue
+      }
+      const roll = Math.random()
+      if (roll < 0.4) {
+        const reply = await call('PUT', `/v1/functions/${fid}`, { body: packageForm(packageZip(fid, ledger)) })
+        if (reply?.status === 200) ledger.counts.uploads++
+        else if (reply && reply.status >= 500) ledger.serverErrors.push(`PUT ${reply.status} ${await reply.text()}`)
+      } else if (roll < 0.8) {
+        const reply = await call('POST', `/v1/functions/${fid}/versions`, { headers: { 'content-type': 'application/json' }, body: '{"description": "crash loop"}' })
+        if (!reply) continue
+        const body = (await reply.json().catch(() => ({}))) as { id?: string; version_number?: number; md5sum?: string }
+        if (reply.status === 201) {
+          ledger.counts.creates++
+          const key = `${fid}/${body.version_number}`
+          if (ledger.acked.has(key)) ledger.duplicates.push(`${key} acknowledged twice`)
+          ledger.acked.set(key, { id: body.id!, md5: body.md5sum!, state: 'live' })
+          ledger.sawId(fid, body.version_number!, body.id!)
+        } else if (reply.status >= 500) ledger.serverErrors.push(`POST version ${reply.status} ${JSON.stringify(body)}`)
+      } else if (roll < 0.95) {
+        const live = [...ledger.acked].filter(([key, v]) => key.startsWith(`${fid}/`) && v.state === 'live')
+        const picked = live[Math.floor(Math.random() * live.length)]
+        if (!picked) continue
+        const [key, version] = picked
+        const reply = await call('DELETE', `/v1/functions/${key}`.replace(`${fid}/`, `${fid}/versions/`))
+        if (reply?.status === 204) {
+          version.state = 'deleted'
+          ledger.counts.deletes++
+        } else if (!reply) version.state = 'unsure'
+        else if (reply.status >= 500) ledger.serverErrors.push(`DELETE ${reply.status} ${await reply.text()}`)
+      } else {
+        const reply = await call('GET', `/v1/functions/${fid}/versions`)
+        if (reply?.status !== 200) continue
+        const body = (await reply.json().catch(() => null)) as { function_versions: Array<{ id: string; version_number: number }> } | null
+        for (const v of body?.function_versions ?? []) ledger.sawId(fid, v.version_number, v.id)
+      }
+    }
+  }
+  const workers = fids.flatMap((fid) => Array.from({ length: WORKERS_PER_FUNCTION }, () => worker(fid)))
+
+  let kills = 0
+  try {
+    while (kills < KILLS && Date.now() - started < BUDGET_MS) {
+      await sleep(30 + Math.random() * 300)
+      const victim: ServeProcess = server!
+      server = null
+      victim.child.kill('SIGKILL')
+      await victim.stop()
+      kills++
+      server = await startServe(args)
+    }
+  } finally {
+    stopping = true
+    await Promise.all(workers)
+  }
+  t.ok(kills >= KILLS, `${kills} kills in ${Date.now() - started} ms`)
+  t.same(ledger.serverErrors, [], 'never a 5xx')
+  t.same(ledger.duplicates, [], 'no number acknowledged twice')
+  t.ok(ledger.counts.creates >= 5 && ledger.counts.uploads >= 5, `enough traffic: ${JSON.stringify(ledger.counts)}`)
+  t.comment(`kills ${kills}, ${JSON.stringify(ledger.counts)}, ${ledger.acked.size} versions acknowledged`)
+
+  // The last start recovered whatever the last kill cut off; now check every acknowledgement.
+  const live = server!
+  for (const fid of fids) {
+    const listed = (await (await fetch(`${live.url}/v1/functions/${fid}/versions`)).json()) as { function_versions: Array<{ id: string; version_number: number }> }
+    const numbers = listed.function_versions.map((v) => v.version_number)
+    t.equal(new Set(numbers).size, numbers.length, 'no number listed twice')
+    for (const v of listed.function_versions) ledger.sawId(fid, v.version_number, v.id)
+    for (const [key, acked] of ledger.acked) {
+      if (!key.startsWith(`${fid}/`)) continue
+      const n = Number(key.slice(fid.length + 1))
+      const shown = listed.function_versions.find((v) => v.version_number === n)
+      if (acked.state === 'live') {
+        if (!t.ok(shown, `acknowledged version ${key} is listed`)) continue
+        t.equal(shown!.id, acked.id, `version ${key} is the one acknowledged`)
+        const download = await fetch(`${live.url}/v1/functions/${fid}/versions/${n}?download=true`)
+        const bytes = Buffer.from(await download.arrayBuffer())
+        t.equal(md5(bytes), acked.md5, `version ${key} downloads as acknowledged`)
+        t.ok(ledger.zips.get(acked.md5)?.equals(bytes), `version ${key} is byte for byte a zip that was uploaded`)
+      } else if (acked.state === 'deleted') {
+        t.notOk(shown, `deleted version ${key} stays deleted`)
+      }
+    }
+  }
+  const reused = [...ledger.idsSeen].filter(([, ids]) => ids.size > 1).map(([key]) => key)
+  t.same(reused, [], 'no number ever named two versions')
+
+  await live.stop()
+  server = null
+  const check = await runTagstone(['admin', 'fsck', '--json', '--data', dataDir], { timeoutMs: 60_000 })
+  t.equal(check.code, 0, check.stdout + check.stderr)
+  t.match(JSON.parse(check.stdout), { clean: true, problems: [] })
+  for (const repo of readdirSync(join(dataDir, 'repos'))) {
+    t.equal(await git(join(dataDir, 'repos', repo), 'fsck', '--no-progress', '--no-dangling'), '', `git fsck ${repo}`)
+  }
+})

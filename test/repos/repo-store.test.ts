@@ -1,0 +1,24 @@
+import t from 'tap'
+import { readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { RepoStore } from '../../repos/repo-store.js'
+import { git } from '../helpers/git.js'
+
+t.test('a new repository is whole and valid to git; temp files of cut-off writes are swept', async (t) => {
+  const store = new RepoStore(t.testdir())
+  await store.prepare()
+  const gitdir = await store.create('f1')
+  for (const dir of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags']) t.ok(statSync(join(gitdir, dir)).isDirectory(), dir)
+  t.equal(await git(gitdir, 'symbolic-ref', 'HEAD'), 'refs/heads/main')
+  t.same(readdirSync(store.tmpDir), [], 'nothing left in tmp/')
+
+  writeFileSync(join(gitdir, 'tmp_ref_abc'), '')
+  writeFileSync(join(gitdir, 'objects', 'tmp_obj_def'), 'half')
+  await store.sweepTemporaryFiles('f1')
+  t.notOk(readdirSync(gitdir).some((n) => n.startsWith('tmp_')))
+  t.notOk(readdirSync(join(gitdir, 'objects')).some((n) => n.startsWith('tmp_')))
+  t.same(await store.list(), ['f1'])
+  await store.remove('f1')
+  await store.remove('f1')
+  t.same(await store.list(), [])
+})
