@@ -50,25 +50,17 @@ export async function checkTagObject(gitdir: string, v: VersionRow): Promise<Ver
 export const expectedTagObject = (v: VersionRow) => `${v.tag_oid ?? '?'}: tag v${v.version_number} on commit ${v.commit_oid}`
 
 /**
- * Whether a tag with no version row is one tagstone made for a version: annotated
- * by tagstone with its own name, on a commit of one of the function's uploads.
- * Such a tag is evidence that its number was handed out.
+ * Whether a tag with no version row is one tagstone made for a version:
+ * annotated by tagstone, with its own name, on a commit. Such a tag is evidence
+ * that its number was handed out, by this database or a later state of it.
  */
-export async function isTagstoneTag(gitdir: string, name: string, oid: string, packages: PackageRow[]): Promise<boolean> {
+export async function isTagstoneTag(gitdir: string, name: string, oid: string): Promise<boolean> {
   const obj = await readVerifiedObject(gitdir, oid)
   if (!obj.ok || obj.type !== 'tag') return false
-  const tag = parseTagObject(obj.content)
-  return isTagstoneVersionTag(tag, name) && packages.some((p) => p.commit_oid === tag.object)
+  return isTagstoneVersionTag(parseTagObject(obj.content), name)
 }
 
-/** The highest version number SQLite or git shows was handed out: rows (tombstones too) and tagstone's orphan tags. */
-export async function highestUsedNumber(gitdir: string | null, versions: VersionRow[], tags: Map<string, string>, packages: PackageRow[]): Promise<number> {
-  let max = versions.reduce((m, v) => Math.max(m, v.version_number), 0)
-  if (!gitdir) return max
-  const rows = new Set(versions.map((v) => v.version_number))
-  for (const [name, oid] of tags) {
-    const n = tagNumber(name)
-    if (n !== null && n > max && !rows.has(n) && (await isTagstoneTag(gitdir, name, oid, packages))) max = n
-  }
-  return max
+/** The highest version number SQLite shows was handed out: tombstones count, a deleted number stays used. */
+export function highestRowNumber(versions: VersionRow[]): number {
+  return versions.reduce((m, v) => Math.max(m, v.version_number), 0)
 }

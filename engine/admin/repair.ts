@@ -1,11 +1,10 @@
-import { listTagRefs } from '../../repos/inspect-repo.js'
 import { archiveRef, MAIN_REF } from '../../repos/package-refs.js'
 import { deleteRef, writeRef } from '../../repos/refs.js'
 import { tagRef, writeVersionTagObject } from '../../repos/version-tags.js'
 import { formatTime } from '../time.js'
 import type { AdminDeps } from './admin-deps.js'
 import { readFunctionSnapshot, type FunctionSnapshot } from './function-snapshot.js'
-import { checkArchive, checkTagObject, commitTree, highestUsedNumber, isTagstoneTag, tagNumber } from './git-evidence.js'
+import { checkArchive, checkTagObject, commitTree, highestRowNumber, isTagstoneTag, tagNumber } from './git-evidence.js'
 import type { Problem, ProblemKind } from './problems.js'
 
 /** A repair either happened, or was refused for the reason given. */
@@ -36,10 +35,7 @@ type Fixer = (d: AdminDeps, s: FunctionSnapshot, p: Problem) => Promise<RepairOu
 
 const FIXERS: Partial<Record<ProblemKind, Fixer>> = {
   'counter-low': async (d, s) => {
-    const gitdir = (await d.repos.exists(s.fn.id)) ? d.repos.gitdir(s.fn.id) : null
-    const tags = gitdir ? await listTagRefs(gitdir) : new Map<string, string>()
-    const used = await highestUsedNumber(gitdir, s.versions, tags, s.packages)
-    d.admin.raiseVersionCounter.run(used, s.fn.id)
+    d.admin.raiseVersionCounter.run(highestRowNumber(s.versions), s.fn.id)
     return done
   },
 
@@ -90,14 +86,20 @@ const FIXERS: Partial<Record<ProblemKind, Fixer>> = {
     const gitdir = d.repos.gitdir(s.fn.id)
     const name = p.subject!.slice('refs/tags/'.length)
     const n = tagNumber(name)
-    if (n !== null && (await isTagstoneTag(gitdir, name, p.found!, s.packages))) {
+    const ours = n !== null && (await isTagstoneTag(gitdir, name, p.found!))
+    if (ours && n <= s.fn.version_counter) {
       return refuse(
-        `the tag is tagstone's own, so version ${n} existed and its row was removed from SQLite; recreating the row would invent its id, status and times, ` +
-          `and removing the tag could destroy a version clients were told exists: restore tagstone.db from a backup, ` +
-          `or remove the tag by hand (git --git-dir=${gitdir} update-ref -d ${p.subject}) if the version is meant to be gone`,
+        `the tag is tagstone's own and SQLite handed out number ${n}, so version ${n} existed and its row was removed from SQLite; ` +
+          `recreating the row would invent its id, status and times, and removing the tag could destroy a version clients were told exists: ` +
+          `restore tagstone.db from a backup, or remove the tag by hand (git --git-dir=${gitdir} update-ref -d ${p.subject}) if the version is meant to be gone`,
       )
     }
-    // Not a tag tagstone made: no number was handed out for it and no client knows it as a version.
+    if (ours) {
+      // A version this database never handed out: made after the backup it was restored from. SQLite
+      // says which versions exist, so the tag goes; its number stays used, as clients may have seen it.
+      d.admin.raiseVersionCounter.run(n, s.fn.id)
+    }
+    // Otherwise not a tag tagstone made: no number was handed out for it and no client knows it as a version.
     await deleteRef(gitdir, p.subject!)
     return done
   },

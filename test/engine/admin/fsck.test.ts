@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
 import { fsck } from '../../../engine/admin/fsck.js'
@@ -203,4 +203,31 @@ t.test('refs an operator packed with git pack-refs read the same, and deletes st
   await engine.deleteVersion(ADMIN, f.functionId, 1)
   t.equal(await git(f.gitdir, 'tag', '--list'), 'v2')
   t.same((await fsck(engine.deps)).problems, [])
+})
+
+t.test('a store restored from a database backup older than its repositories is repaired to what the database says', async (t) => {
+  const f = await buildFixture(t.testdir())
+  const backup = join(f.dataDir, 'tagstone.db.backup')
+  await openEngine({ dataDir: f.dataDir }).then((engine) => {
+    engine.deps.db.prepare('VACUUM INTO ?').run(backup)
+    return engine.updateFunction(ADMIN, f.functionId, { fields: {}, package: packageZip(4) })
+      .then(() => engine.createVersion(ADMIN, f.functionId, { description: 'after the backup' }))
+      .then(() => engine.deleteVersion(ADMIN, f.functionId, 1))
+      .finally(() => engine.close())
+  })
+  // Restore: the database from the backup, the repositories as they are now (copied later).
+  for (const suffix of ['-wal', '-shm']) rmSync(join(f.dataDir, `tagstone.db${suffix}`), { force: true })
+  writeFileSync(join(f.dataDir, 'tagstone.db'), readFileSync(backup))
+
+  const found = await fsck(f.dataDir)
+  t.same(kinds(found.problems), ['archive-ref-without-package', 'main-moved', 'tag-missing v1', 'tag-without-row v4'])
+  const repaired = await fsck(f.dataDir, { repair: true })
+  t.same(repaired.refused, [])
+  t.same(repaired.remaining, [])
+  t.equal(await git(f.gitdir, 'tag', '--list'), 'v1\nv2', 'v1 is back (the backup says it exists), v4 is gone')
+  t.same(querySql(f.dataDir, `SELECT version_counter FROM functions`), [{ version_counter: 4 }], 'number 4 stays used: clients may have seen it')
+  const engine = await openEngine({ dataDir: f.dataDir })
+  t.teardown(() => engine.close())
+  await engine.updateFunction(ADMIN, f.functionId, { fields: {}, package: packageZip(5) })
+  t.equal((await engine.createVersion(ADMIN, f.functionId, {})).version_number, 5)
 })
