@@ -87,10 +87,6 @@ export class ObjectStore {
     }
   }
 
-  async has (oid: string): Promise<boolean> {
-    return this.#cache.get(this.#cachePrefix + oid) !== undefined || await this.locate(oid) !== undefined
-  }
-
   /**
    * Reads an object. Trees, commits and tags are cached (walks read them again and again); blobs
    * only when `keep` says so, e.g. as delta bases, so that big files do not flush the cache.

@@ -44,7 +44,15 @@ const states = new Map<string, { fingerprint: string, state: Promise<RepositoryS
  * or a deleted one is seen at once.
  */
 export async function openRepository (gitdir: string): Promise<RepositoryLease> {
-  const [raw, packNames] = await readRepositoryFiles(gitdir)
+  let raw: RawRefs
+  let packNames: string[]
+  try {
+    [raw, packNames] = await readRepositoryFiles(gitdir)
+  } catch (error) {
+    // A deleted repository: let go of its open pack files so that their space is freed.
+    if (error instanceof RepositoryNotFoundError) forgetRepository(gitdir)
+    throw error
+  }
   const fingerprint = createHash('sha1')
     .update(JSON.stringify([raw.headTarget ?? null, raw.headOid ?? null, [...raw.refs].sort(), packNames]))
     .digest('hex')
@@ -153,7 +161,7 @@ export function isCurrent (state: RepositoryState): boolean {
   return states.get(state.gitdir)?.fingerprint === state.fingerprint
 }
 
-/** Forgets a repository (e.g. after it was deleted), closing its files once unused. */
+/** Forgets a repository (e.g. when it is deleted), closing its files once no request uses them. */
 export function forgetRepository (gitdir: string): void {
   const entry = states.get(gitdir)
   states.delete(gitdir)
