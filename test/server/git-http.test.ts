@@ -2,6 +2,8 @@ import t from 'tap'
 import { lstat, readlink, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import zlib from 'node:zlib'
+import Fastify from 'fastify'
+import { gitRoutes } from '../../server/routes/git.js'
 import {
   addVersion, FUNCTION_ID, git, makeFixture, OTHER_ID, runGit, serveRepositories, type Fixture, type GitServer
 } from '../repos/smart-http/fixture.js'
@@ -198,6 +200,19 @@ t.test('authentication, unknown repositories and client garbage get 4xx, never 5
   t.match(Buffer.from(await gzipped.arrayBuffer()).toString('latin1'), /^0008NAK\n.*\x01PACK/s)
   const stranger = Buffer.concat([encodePktLine(`want ${fixture.archiveBlob} side-band-64k\n`), FLUSH_PKT, encodePktLine('done\n')])
   t.match(await statusOf(packUrl, { method: 'POST', body: new Uint8Array(stranger), headers: packType }), [200, /ERR upload-pack: not our ref/])
+})
+
+t.test('the raw body parser and error handler stay inside the git plugin', async t => {
+  const app = Fastify()
+  app.post('/echo', async request => ({ got: request.body }))
+  await app.register(gitRoutes, { authorizeGit: async () => { throw Object.assign(new Error('nope'), { code: 'FORBIDDEN' }) } })
+  t.teardown(async () => { await app.close() })
+  const echo = await app.inject({ method: 'POST', url: '/echo', payload: { a: 1 } })
+  t.same(echo.json(), { got: { a: 1 } }, 'JSON is still parsed outside /git')
+  const forbidden = await app.inject({ method: 'GET', url: `/git/${FUNCTION_ID}.git/info/refs?service=git-upload-pack` })
+  t.equal(forbidden.statusCode, 403)
+  t.equal(forbidden.headers['content-type'], 'text/plain; charset=utf-8')
+  t.equal(forbidden.body, 'nope\n')
 })
 
 /** A fast-import stream: `files` files in the first commit, then a few changed per commit, each commit tagged. */
