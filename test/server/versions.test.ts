@@ -1,5 +1,6 @@
 import t from 'tap'
 import { Api, codeMd5, expectFault, md5, rawGet, type FunctionJson, type Tap, type VersionJson } from '../helpers/api.js'
+import { readServeConfig } from '../../server/config.js'
 import { versionRows } from '../helpers/data-dir.js'
 import { startServer } from '../helpers/server.js'
 import { checkVersion } from '../helpers/shapes.js'
@@ -169,7 +170,9 @@ t.test('numbers are never reused: not after deleting the newest, not after a res
 })
 
 t.test('--max-versions: 403 at the maximum, using no number; a delete frees a place', async (t) => {
-  const { api } = await setup(t, { maxVersions: 2 })
+  const { limits } = readServeConfig(['--max-versions', '2'], {})
+  t.same(limits, { maxVersions: 2 }, 'the flag sets the engine limit')
+  const { api } = await setup(t, limits)
   const fn = await api.createFunction(pkg(1))
   await api.createVersion(fn.id)
   await api.uploadPackage(fn.id, pkg(2))
