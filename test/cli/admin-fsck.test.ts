@@ -1,7 +1,8 @@
 import t from 'tap'
 import { runTagstone } from '../helpers/tagstone-process.js'
 import { git } from '../helpers/git.js'
-import { buildFixture, querySql, tamperSql } from '../engine/admin/fixture.js'
+import { buildFixture, packageZip, querySql, tamperSql } from '../engine/admin/fixture.js'
+import { functionForm, startServer } from '../helpers/server.js'
 
 interface FsckJson {
   clean: boolean
@@ -66,4 +67,37 @@ t.test('tagstone admin fsck: usage errors and a missing store exit 2', async (t)
   t.match(bad.stderr, /usage: tagstone admin fsck/)
   const env = await runTagstone(['admin', 'fsck', '--json'], { env: { ...process.env, TAGSTONE_DATA: (await buildFixture(t.testdir())).dataDir } })
   t.equal(env.code, 0, 'TAGSTONE_DATA names the store when --data is not given')
+})
+
+t.test('tagstone admin fsck beside a busy running server: clean, and the server never stalls', async (t) => {
+  const dataDir = t.testdir()
+  const server = await startServer({ dataDir })
+  t.teardown(() => server.close())
+  const created = await fetch(`${server.url}/v1/functions`, { method: 'POST', body: functionForm(packageZip(0)) })
+  const { id } = (await created.json()) as { id: string }
+  let busy = true
+  const statuses: number[] = []
+  const slowest = { ms: 0 }
+  const traffic = (async () => {
+    for (let i = 1; busy && i < 10_000; i++) {
+      const form = new FormData()
+      form.append('package', new Blob([new Uint8Array(packageZip(i))]), 'package.zip')
+      const began = Date.now()
+      statuses.push((await fetch(`${server.url}/v1/functions/${id}`, { method: 'PUT', body: form })).status)
+      statuses.push((await fetch(`${server.url}/v1/functions/${id}/versions`, { method: 'POST' })).status)
+      if (i % 3 === 0) statuses.push((await fetch(`${server.url}/v1/functions/${id}/versions/${i - 1}`, { method: 'DELETE' })).status)
+      slowest.ms = Math.max(slowest.ms, Date.now() - began)
+    }
+  })()
+  const checks = []
+  for (let i = 0; i < 3; i++) checks.push(await runTagstone(['admin', 'fsck', '--json', '--data', dataDir]))
+  busy = false
+  await traffic
+  for (const check of checks) {
+    t.equal(check.code, 0, check.stdout + check.stderr)
+    t.match(JSON.parse(check.stdout), { clean: true, checked: 1 })
+  }
+  t.notOk(statuses.some((s) => s >= 500), 'never a 5xx')
+  t.ok(statuses.filter((s) => s === 201).length >= 3, `versions were made meanwhile (${statuses.length} calls)`)
+  t.ok(slowest.ms < 5000, `no call waited on fsck (slowest ${slowest.ms} ms)`)
 })
