@@ -1,5 +1,5 @@
 import t from 'tap'
-import { Api, expectFault, md5, type CallOptions, type FunctionJson, type Tap } from '../helpers/api.js'
+import { Api, expectFault, md5, type CallOptions, type Tap } from '../helpers/api.js'
 import { gitdirOf, inspectDataDir, type DataDirState } from '../helpers/data-dir.js'
 import { git } from '../helpers/git.js'
 import { functionForm, startServer } from '../helpers/server.js'
