@@ -143,7 +143,8 @@ export async function serveRepositories (
   await app.register(gitRoutes, {
     authorizeGit: async (request, functionId) => {
       if (options.requireAuth === true && request.headers.authorization === undefined) {
-        throw Object.assign(new Error('Authentication required.'), { code: 'UNAUTHENTICATED' })
+        // A bare object, not an Error: the routes must map whatever carries a code.
+        throw { code: 'UNAUTHENTICATED' }
       }
       const gitdir = repositories[functionId]
       if (gitdir === undefined) throw Object.assign(new Error('Function not found.'), { code: 'FUNCTION_NOT_FOUND' })
