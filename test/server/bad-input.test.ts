@@ -122,7 +122,9 @@ t.test('an oversize package is 413, at the multipart limit and beyond', async (t
   await nothingLeft(t, api, dataDir, 'oversize')
   const fn = await api.createFunction(atLimit)
   t.ok(fn.id, 'a package of exactly the limit is taken')
-  expectFault(t, await api.put(`/v1/functions/${fn.id}`, { form: (() => { const f = new FormData(); f.append('package', new Blob([new Uint8Array(over)]), 'p.zip'); return f })() }), 413, undefined, 'an oversize update')
+  const update = new FormData()
+  update.append('package', new Blob([new Uint8Array(over)]), 'p.zip')
+  expectFault(t, await api.put(`/v1/functions/${fn.id}`, { form: update }), 413, undefined, 'an oversize update')
 })
 
 t.test('a JSON body over the body limit is 413', async (t) => {
