@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
-import { mkdir, writeFile, chmod, symlink } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -63,66 +63,116 @@ export async function git (args: string[], options: Parameters<typeof runGit>[1]
 export interface Fixture {
   root: string
   gitdir: string
-  work: string
   /** The blob behind refs/archives/x: must never reach a client. */
   archiveBlob: string
+  /** Commits on main, oldest first. */
   commits: string[]
-  files: Record<string, string>
+  /** The files of main's tip, by path. */
+  files: Record<string, string | Buffer>
 }
+
+const EXECUTABLE = new Set(['run.sh'])
+const SYMLINKS: Record<string, string> = { 'entry.py': 'main.py' }
 
 /**
  * A bare repository laid out like tagstone's: commits on main (an executable file and a symlink
  * among the files), annotated tags v1 and v3 (v2 deleted, as versions can be), and a hidden
- * refs/archives/x naming a blob. Pushing small batches leaves loose objects; `packed` runs git gc.
+ * refs/archives/x naming a blob. Objects are loose, as isomorphic-git writes them; `packed`
+ * runs git gc. Built with fast-import: a handful of git processes instead of dozens.
  */
 export async function makeFixture (root: string, options: { packed?: boolean } = {}): Promise<Fixture> {
   await mkdir(root, { recursive: true })
   const gitdir = path.join(root, 'repo.git')
-  const work = path.join(root, 'work')
   await git(['init', '-q', '--bare', '-b', 'main', gitdir], { cwd: root })
-  await git(['init', '-q', '-b', 'main', work], { cwd: root })
-  const files: Record<string, string> = {
-    'main.py': 'def main():\n    return "v1"\n',
-    'run.sh': '#!/bin/sh\nexec python3 main.py\n',
-    'lib/helpers.py': 'X = 1\n'
+  const fixture: Fixture = {
+    root,
+    gitdir,
+    archiveBlob: '',
+    commits: [],
+    files: { 'main.py': 'def main():\n    return "v1"\n', 'run.sh': '#!/bin/sh\nexec python3 main.py\n', 'lib/helpers.py': 'X = 1\n' }
   }
-  await mkdir(path.join(work, 'lib'))
-  for (const [name, text] of Object.entries(files)) await writeFile(path.join(work, name), text)
-  await chmod(path.join(work, 'run.sh'), 0o755)
-  await symlink('main.py', path.join(work, 'entry.py'))
-  const commits: string[] = []
-  const commit = async (message: string): Promise<void> => {
-    await git(['add', '-A'], { cwd: work })
-    await git(['commit', '-q', '-m', message], { cwd: work })
-    commits.push(await git(['rev-parse', 'HEAD'], { cwd: work }))
-  }
-  await commit('upload 1')
-  await git(['tag', '-a', 'v1', '-m', 'first version'], { cwd: work })
-  for (const n of [2, 3]) {
-    files['main.py'] = `def main():\n    return "v${n}"\n`
-    await writeFile(path.join(work, 'main.py'), files['main.py'])
-    await commit(`upload ${n}`)
-    await git(['tag', '-a', `v${n}`, '-m', `version ${n}`], { cwd: work })
-  }
-  await git(['push', '-q', gitdir, 'main', 'v1', 'v3'], { cwd: work })
-  const archiveBlob = await git(['hash-object', '-w', '--stdin'], { cwd: gitdir, input: 'PK\x03\x04 the uploaded zip\n' })
-  await git(['update-ref', 'refs/archives/x', archiveBlob], { cwd: gitdir })
+  const versions: VersionSpec[] = [1, 2, 3].map(n => ({
+    files: n === 1 ? { ...fixture.files } : { 'main.py': `def main():\n    return "v${n}"\n` },
+    tag: n === 2 ? undefined : `v${n}`
+  }))
+  await importVersions(fixture, versions)
+  fixture.archiveBlob = await git(['hash-object', '-w', '--stdin'], { cwd: gitdir, input: 'PK\x03\x04 the uploaded zip\n' })
+  await git(['update-ref', 'refs/archives/x', fixture.archiveBlob], { cwd: gitdir })
   if (options.packed === true) await git(['gc', '-q'], { cwd: gitdir })
-  return { root, gitdir, work, archiveBlob, commits, files }
+  return fixture
 }
 
-/** Adds commits on main and an annotated tag on the last one, then pushes them to the fixture. */
-export async function addVersion (fixture: Fixture, tag: string, commits = 1): Promise<string> {
-  for (let i = 0; i < commits; i++) {
-    const name = `added-${tag}-${i}.txt`
-    fixture.files[name] = `${tag} ${i}\n`
-    await writeFile(path.join(fixture.work, name), fixture.files[name])
-    await git(['add', '-A'], { cwd: fixture.work })
-    await git(['commit', '-q', '-m', `${tag} commit ${i}`], { cwd: fixture.work })
+interface VersionSpec { files: Record<string, string | Buffer>, tag?: string | undefined }
+
+/**
+ * Adds commits on main (each adding a small file, or the files given) and an annotated tag on
+ * the last one, as loose objects, the way tagstone adds a version. Returns main's new tip.
+ */
+export async function addVersion (
+  fixture: Fixture, tag: string, commits = 1, files: Record<string, string | Buffer> = {}
+): Promise<string> {
+  const versions: VersionSpec[] = Array.from({ length: commits }, (_, i) => ({
+    files: i === commits - 1 ? { [`added-${tag}-${i}.txt`]: `${tag} ${i}\n`, ...files } : { [`added-${tag}-${i}.txt`]: `${tag} ${i}\n` },
+    tag: i === commits - 1 ? tag : undefined
+  }))
+  await importVersions(fixture, versions)
+  return fixture.commits[fixture.commits.length - 1] ?? ''
+}
+
+let clock = 1_700_000_000
+
+async function importVersions (fixture: Fixture, versions: VersionSpec[]): Promise<void> {
+  const parts: Buffer[] = []
+  const line = (text: string): void => { parts.push(Buffer.from(`${text}\n`)) }
+  const data = (content: string | Buffer): void => {
+    const bytes = typeof content === 'string' ? Buffer.from(content) : content
+    line(`data ${bytes.length}`)
+    parts.push(bytes, Buffer.from('\n'))
   }
-  await git(['tag', '-a', tag, '-m', `version ${tag}`], { cwd: fixture.work })
-  await git(['push', '-q', fixture.gitdir, 'main', tag], { cwd: fixture.work })
-  return await git(['rev-parse', 'HEAD'], { cwd: fixture.work })
+  versions.forEach((version, index) => {
+    const mark = index + 1
+    const when = `${clock++} +0000`
+    line('commit refs/heads/main')
+    line(`mark :${mark}`)
+    line(`committer Fixture <fixture@example.invalid> ${when}`)
+    data(`upload ${fixture.commits.length + mark}`)
+    const parent = index > 0 ? `:${index}` : fixture.commits[fixture.commits.length - 1]
+    if (parent !== undefined) line(`from ${parent}`)
+    for (const [name, content] of Object.entries(version.files)) {
+      fixture.files[name] = content
+      line(`M ${EXECUTABLE.has(name) ? '100755' : '100644'} inline ${name}`)
+      data(content)
+    }
+    if (fixture.commits.length === 0 && index === 0) {
+      for (const [name, target] of Object.entries(SYMLINKS)) {
+        line(`M 120000 inline ${name}`)
+        data(target)
+      }
+    }
+    if (version.tag !== undefined) {
+      line(`tag ${version.tag}`)
+      line(`from :${mark}`)
+      line(`tagger Fixture <fixture@example.invalid> ${when}`)
+      data(`version ${version.tag}`)
+    }
+  })
+  const before = await packNames(fixture.gitdir)
+  await git(['fast-import', '--quiet', '--force'], { cwd: fixture.gitdir, input: Buffer.concat(parts) })
+  // fast-import writes a pack; tagstone's repositories hold loose objects, so unpack it.
+  for (const name of await packNames(fixture.gitdir)) {
+    if (before.includes(name)) continue
+    const pack = path.join(fixture.gitdir, 'objects', 'pack', name)
+    const bytes = await readFile(pack)
+    await rm(pack)
+    await rm(pack.replace(/\.pack$/, '.idx'), { force: true })
+    await git(['unpack-objects', '-q'], { cwd: fixture.gitdir, input: bytes })
+  }
+  const added = await git(['rev-list', '--reverse', '-n', String(versions.length), 'main'], { cwd: fixture.gitdir })
+  fixture.commits.push(...added.split('\n'))
+}
+
+async function packNames (gitdir: string): Promise<string[]> {
+  return (await readdir(path.join(gitdir, 'objects', 'pack'))).filter(name => name.endsWith('.pack'))
 }
 
 export interface GitServer {
