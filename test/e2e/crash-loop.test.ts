@@ -190,6 +190,9 @@ t.test('kill -9 at random moments loses no acknowledged version and reuses no nu
   const check = await runTagstone(['admin', 'fsck', '--json', '--data', dataDir], { timeoutMs: 60_000 })
   t.equal(check.code, 0, check.stdout + check.stderr)
   t.match(JSON.parse(check.stdout), { clean: true, problems: [] })
+  const stats = JSON.parse((await runTagstone(['admin', 'stats', '--json', '--data', dataDir])).stdout) as { versions: { live: number; deleted: number } }
+  t.comment(`numbers used: ${stats.versions.live + stats.versions.deleted}; acknowledged creates ${ledger.counts.creates}, deletes ${ledger.counts.deletes}: ` +
+    `${stats.versions.deleted - ledger.counts.deletes} tombstones are creates or deletes a kill cut off`)
   for (const repo of readdirSync(join(dataDir, 'repos'))) {
     t.equal(await git(join(dataDir, 'repos', repo), 'fsck', '--no-progress', '--no-dangling'), '', `git fsck ${repo}`)
   }
