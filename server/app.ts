@@ -5,12 +5,15 @@ import type { Engine } from '../engine/engine.js'
 import { installErrorHandling, RequestError, toFault } from './errors.js'
 import { actAsDefaultAdmin, type Authenticate } from './request-context.js'
 import { aliasRoutes } from './routes/aliases.js'
+import { gitRoutes } from './routes/git.js'
 import { functionRoutes } from './routes/functions.js'
 import { versionRoutes } from './routes/versions.js'
 
 export interface AppOptions {
   engine: Engine
   authenticate?: Authenticate
+  /** Who a git request acts as (HTTP Basic with a token in `serve`); the default admin of `default` unless given. */
+  authenticateGit?: Authenticate
   logger?: FastifyServerOptions['logger']
 }
 
@@ -55,6 +58,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(functionRoutes, { engine: options.engine })
     await api.register(versionRoutes, { engine: options.engine })
     await api.register(aliasRoutes, { engine: options.engine })
+  })
+  const authenticateGit = options.authenticateGit ?? actAsDefaultAdmin
+  await app.register(gitRoutes, {
+    authorizeGit: async (request, functionId) => options.engine.gitdirFor(await authenticateGit(request), functionId),
   })
   return app
 }

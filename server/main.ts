@@ -4,7 +4,7 @@ import { openEngine } from '../engine/engine.js'
 import { buildApp, REDACTED_HEADERS } from './app.js'
 import type { ServeConfig } from './config.js'
 import { isLoopbackHost } from './loopback.js'
-import { tokenAuthenticate } from './token-auth.js'
+import { gitBasicAuthenticate, tokenAuthenticate } from './token-auth.js'
 
 /** The process's log settings; secrets in headers are redacted. */
 export const serverLoggerOptions = (level = process.env.TAGSTONE_LOG_LEVEL ?? 'info'): FastifyServerOptions['logger'] => ({ level, redact: REDACTED_HEADERS })
@@ -19,7 +19,7 @@ export async function serve(config: ServeConfig): Promise<void> {
   const engine = await openEngine({ dataDir: config.dataDir, limits: config.limits })
   const app = await buildApp({
     engine,
-    ...(config.noAuth ? {} : { authenticate: tokenAuthenticate(engine.tokens) }),
+    ...(config.noAuth ? {} : { authenticate: tokenAuthenticate(engine.tokens), authenticateGit: gitBasicAuthenticate(engine.tokens) }),
     logger: serverLoggerOptions(),
   })
   if (config.noAuth) {

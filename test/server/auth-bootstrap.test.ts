@@ -32,6 +32,11 @@ t.test('the first start writes one admin token, 0600, that works; the second sta
   t.equal(fn.project_id, 'default', 'the first admin token is of project default')
   const all = await fetch(`${first.url}/v1/functions?all_projects=true`, { headers: { 'x-auth-token': admin } })
   t.equal(all.status, 200, 'and it is an admin')
+  const refs = `${first.url}/git/${fn.id}.git/info/refs?service=git-upload-pack`
+  const challenged = await fetch(refs)
+  t.equal(challenged.status, 401, 'git needs a token too')
+  t.match(challenged.headers.get('www-authenticate'), /^Basic /)
+  t.equal((await fetch(refs, { headers: { authorization: `Basic ${Buffer.from(`x:${admin}`).toString('base64')}` } })).status, 200, 'given as the Basic password')
 
   // A token made by the CLI beside the running server works at once.
   const made = await runTagstone(['admin', 'token', 'create', '--project', 'p1', '--data', dataDir])
@@ -76,6 +81,8 @@ t.test('--no-auth on 127.0.0.1 needs no token and acts as project default, role 
   t.equal(created.status, 201)
   t.match(await created.json(), { project_id: 'default' })
   t.equal((await fetch(`${server.url}/v1/functions?all_projects=true`)).status, 200)
+  const fn = (await (await fetch(`${server.url}/v1/functions?all_projects=true`)).json()) as { functions: Array<{ id: string }> }
+  t.equal((await fetch(`${server.url}/git/${fn.functions[0]!.id}.git/info/refs?service=git-upload-pack`)).status, 200, 'git needs no token either')
   t.notOk(existsSync(join(dataDir, 'admin-token')), 'no token file without token auth')
 })
 

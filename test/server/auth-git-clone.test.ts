@@ -1,0 +1,81 @@
+import t from 'tap'
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { openEngine } from '../../engine/engine.js'
+import { buildApp } from '../../server/app.js'
+import { gitBasicAuthenticate, tokenAuthenticate } from '../../server/token-auth.js'
+import { functionForm } from '../helpers/server.js'
+import { makeZip } from '../helpers/zip.js'
+
+interface GitRun {
+  code: number
+  stderr: string
+}
+
+/** The real git, never prompting, with no user or system configuration. */
+function git(cwd: string, args: string[]): Promise<GitRun> {
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '' }
+  return new Promise((resolve) => {
+    execFile('git', args, { cwd, env, timeout: 30_000 }, (err, _stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr })
+    })
+  })
+}
+
+t.test('git clone with a token as the Basic password, under the same project rules as the API', async (t) => {
+  const dir = t.testdir()
+  const engine = await openEngine({ dataDir: join(dir, 'data') })
+  const app = await buildApp({ engine, authenticate: tokenAuthenticate(engine.tokens), authenticateGit: gitBasicAuthenticate(engine.tokens) })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(async () => {
+    await app.close()
+    engine.close()
+  })
+  const host = `127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  const owner = engine.tokens.createToken({ projectId: 'alpha' }).token
+  const otherMember = engine.tokens.createToken({ projectId: 'beta' }).token
+  const otherAdmin = engine.tokens.createToken({ projectId: 'beta', role: 'admin' }).token
+  const revoked = engine.tokens.createToken({ projectId: 'alpha' })
+  engine.tokens.revokeToken(revoked.id)
+
+  const created = await fetch(`http://${host}/v1/functions`, {
+    method: 'POST',
+    headers: { 'x-auth-token': owner },
+    body: functionForm(makeZip([{ name: 'main.py', content: 'def main():\n  return 1\n' }])),
+  })
+  const fn = (await created.json()) as { id: string }
+  const version = await fetch(`http://${host}/v1/functions/${fn.id}/versions`, { method: 'POST', headers: { 'x-auth-token': owner } })
+  t.equal(version.status, 201)
+  const url = (token?: string) => `http://${token === undefined ? '' : `x:${token}@`}${host}/git/${fn.id}.git`
+
+  const mine = await git(dir, ['clone', '-q', url(owner), 'by-owner'])
+  t.equal(mine.code, 0, mine.stderr)
+  t.equal((await git(join(dir, 'by-owner'), ['rev-parse', '--verify', '-q', 'refs/tags/v1'])).code, 0, 'with its version tag')
+
+  const admin = await git(dir, ['clone', '-q', url(otherAdmin), 'by-admin'])
+  t.equal(admin.code, 0, `an admin of another project may read it: ${admin.stderr}`)
+
+  const anonymous = await git(dir, ['clone', '-q', url(), 'anonymous'])
+  t.not(anonymous.code, 0)
+  t.match(anonymous.stderr, /could not read Username|Authentication failed/, 'git was asked for credentials')
+  const challenge = await fetch(`${url()}/info/refs?service=git-upload-pack`)
+  t.equal(challenge.status, 401)
+  t.match(challenge.headers.get('www-authenticate'), /^Basic /)
+
+  for (const [who, token] of [['a revoked token', revoked.token], ['a made-up token', 'tgs_' + 'A'.repeat(43)]] as const) {
+    const refused = await git(dir, ['clone', '-q', url(token), `refused-${who.length}`])
+    t.not(refused.code, 0, who)
+    t.match(refused.stderr, /Authentication failed/, who)
+    t.notOk(refused.stderr.includes(token.slice(4)), 'git does not echo the token back')
+  }
+
+  const hidden = await git(dir, ['clone', '-q', url(otherMember), 'by-other-member'])
+  t.not(hidden.code, 0)
+  t.match(hidden.stderr, /not found|404/, "another project's member does not see it")
+
+  // The README's way to keep the token out of the URL and of .git/config.
+  const helper = `!f() { test "$1" = get && echo username=x && echo "password=${owner}"; }; f`
+  const viaHelper = await git(dir, ['-c', `credential.helper=${helper}`, 'clone', '-q', url(), 'via-helper'])
+  t.equal(viaHelper.code, 0, viaHelper.stderr)
+})
