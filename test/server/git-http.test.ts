@@ -5,7 +5,7 @@ import zlib from 'node:zlib'
 import Fastify from 'fastify'
 import { gitRoutes } from '../../server/routes/git.js'
 import {
-  addVersion, FUNCTION_ID, git, makeFixture, OTHER_ID, runGit, serveRepositories, type Fixture, type GitServer
+  addVersion, FUNCTION_ID, git, makeFixture, OTHER_ID, runGit, serveRepositories, testDir, type Fixture, type GitServer
 } from '../repos/smart-http/fixture.js'
 import { encodePktLine, FLUSH_PKT } from '../../repos/smart-http/pkt-line.js'
 
@@ -42,7 +42,7 @@ async function checkClone (t: Subtest, fixture: Fixture, work: string): Promise<
 }
 
 t.test('git clone over protocol v2 (falling back to v0) and v0, loose and packed', async t => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const loose = await makeFixture(path.join(dir, 'loose'))
   const packed = await makeFixture(path.join(dir, 'packed'), { packed: true })
   const server = await serveRepositories({ [FUNCTION_ID]: loose.gitdir, [OTHER_ID]: packed.gitdir })
@@ -54,7 +54,7 @@ t.test('git clone over protocol v2 (falling back to v0) and v0, loose and packed
 })
 
 t.test('fetch brings only the new objects, new tags, and prunes deleted ones', async t => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const fixture = await makeFixture(path.join(dir, 'f'))
   const server = await serveRepositories({ [FUNCTION_ID]: fixture.gitdir })
   t.teardown(server.close)
@@ -77,7 +77,7 @@ t.test('fetch brings only the new objects, new tags, and prunes deleted ones', a
 })
 
 t.test('a clone with many commits of its own negotiates over several rounds and gets only what is new', async t => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const fixture = await makeFixture(path.join(dir, 'f'))
   const server = await serveRepositories({ [FUNCTION_ID]: fixture.gitdir })
   t.teardown(server.close)
@@ -99,7 +99,7 @@ t.test('a clone with many commits of its own negotiates over several rounds and 
 })
 
 t.test('a repository of 2,000 files and 50 tags clones whole', async t => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const gitdir = path.join(dir, 'big.git')
   await git(['init', '-q', '--bare', '-b', 'main', gitdir], { cwd: dir })
   await git(['fast-import', '--quiet'], { cwd: gitdir, input: fastImportStream(2000, 50) })
@@ -114,7 +114,7 @@ t.test('a repository of 2,000 files and 50 tags clones whole', async t => {
 })
 
 t.test('eight clones at once all succeed', async t => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const fixture = await makeFixture(path.join(dir, 'f'))
   const server = await serveRepositories({ [FUNCTION_ID]: fixture.gitdir })
   t.teardown(server.close)
@@ -126,7 +126,7 @@ t.test('eight clones at once all succeed', async t => {
 })
 
 t.test('push is refused with a message saying how versions are made', async t => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const fixture = await makeFixture(path.join(dir, 'f'))
   const server = await serveRepositories({ [FUNCTION_ID]: fixture.gitdir })
   t.teardown(server.close)
@@ -141,7 +141,7 @@ t.test('push is refused with a message saying how versions are made', async t =>
 })
 
 t.test('authentication, unknown repositories and client garbage get 4xx, never 500', async t => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const fixture = await makeFixture(path.join(dir, 'f'))
   const server = await serveRepositories({ [FUNCTION_ID]: fixture.gitdir }, { requireAuth: true })
   t.teardown(server.close)

@@ -2,7 +2,7 @@ import t from 'tap'
 import path from 'node:path'
 import { advertiseRefs } from '../../../repos/smart-http/advertise-refs.js'
 import { parsePktLines, pktLineText } from '../../../repos/smart-http/pkt-line.js'
-import { git, makeFixture } from './fixture.js'
+import { git, makeFixture, testDir } from './fixture.js'
 
 function lines (body: Buffer): Array<string | null> {
   return parsePktLines(body).map(line => line.kind === 'data' ? pktLineText(line.payload) : null)
@@ -10,7 +10,7 @@ function lines (body: Buffer): Array<string | null> {
 
 for (const packed of [false, true]) {
   t.test(`advertises HEAD, main and version tags with peeled lines (${packed ? 'packed' : 'loose'})`, async t => {
-    const fixture = await makeFixture(t.testdir(), { packed })
+    const fixture = await makeFixture(testDir(t), { packed })
     const body = lines(await advertiseRefs(fixture.gitdir))
     t.equal(body[0], '# service=git-upload-pack')
     t.equal(body[1], null, 'flush after the banner')
@@ -37,7 +37,7 @@ for (const packed of [false, true]) {
 }
 
 t.test('an empty repository advertises its capabilities on a capabilities^{} line', async t => {
-  const gitdir = path.join(t.testdir(), 'empty.git')
+  const gitdir = path.join(testDir(t), 'empty.git')
   await git(['init', '-q', '--bare', '-b', 'main', gitdir], { cwd: path.dirname(gitdir) })
   const body = lines(await advertiseRefs(gitdir))
   t.equal(body.length, 4)
@@ -46,7 +46,7 @@ t.test('an empty repository advertises its capabilities on a capabilities^{} lin
 })
 
 t.test('a deleted tag disappears and a new one appears at the next request', async t => {
-  const fixture = await makeFixture(t.testdir())
+  const fixture = await makeFixture(testDir(t))
   t.match(lines(await advertiseRefs(fixture.gitdir)).join('\n'), /refs\/tags\/v3/)
   await git(['update-ref', '-d', 'refs/tags/v3'], { cwd: fixture.gitdir })
   await git(['tag', '-a', 'v4', '-m', 'four', 'main'], { cwd: fixture.gitdir })
@@ -56,5 +56,5 @@ t.test('a deleted tag disappears and a new one appears at the next request', asy
 })
 
 t.test('a missing repository is NOT_FOUND', async t => {
-  await t.rejects(advertiseRefs(path.join(t.testdir(), 'nope.git')), { code: 'NOT_FOUND' })
+  await t.rejects(advertiseRefs(path.join(testDir(t), 'nope.git')), { code: 'NOT_FOUND' })
 })

@@ -60,6 +60,15 @@ export async function git (args: string[], options: Parameters<typeof runGit>[1]
   return result.stdout.trim()
 }
 
+/**
+ * `t.testdir()`, unique per process: tap names the directory after the file and the test only,
+ * so two runs of the suite in one work tree would otherwise build and delete the same fixtures.
+ */
+export function testDir (t: { testdirName: string, testdir: () => string }): string {
+  if (!t.testdirName.endsWith(`-${process.pid}`)) t.testdirName = `${t.testdirName}-${process.pid}`
+  return t.testdir()
+}
+
 export interface Fixture {
   root: string
   gitdir: string

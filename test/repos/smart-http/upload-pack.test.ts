@@ -5,7 +5,7 @@ import { LOOSE_STREAM_BYTES } from '../../../repos/pack/loose-stream.js'
 import { gitCaches } from '../../../repos/smart-http/caches.js'
 import { GitProtocolError } from '../../../repos/smart-http/errors.js'
 import { uploadPack } from '../../../repos/smart-http/upload-pack.js'
-import { addVersion, git, makeFixture, type Fixture } from './fixture.js'
+import { addVersion, git, makeFixture, testDir, type Fixture } from './fixture.js'
 import { collect, decodeResponse, expectedObjects, indexPack, packObjectCount, requestBody } from './wire.js'
 
 const CLONE_CAPS = 'multi_ack_detailed side-band-64k ofs-delta include-tag no-progress agent=git/2.39.5'
@@ -20,7 +20,7 @@ async function advertisedTips (fixture: Fixture): Promise<string[]> {
 
 for (const packed of [false, true]) {
   t.test(`a clone gets exactly the objects of main and the tags (${packed ? 'packed' : 'loose'})`, async t => {
-    const dir = t.testdir()
+    const dir = testDir(t)
     const fixture = await makeFixture(path.join(dir), { packed })
     const tips = await advertisedTips(fixture)
     const response = decodeResponse(await collect(await uploadPack(fixture.gitdir, requestBody(tips, CLONE_CAPS))), true)
@@ -35,7 +35,7 @@ for (const packed of [false, true]) {
 }
 
 t.test('raw and small side-band framings carry the same valid pack, with progress when asked', async t => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const fixture = await makeFixture(path.join(dir, 'f'))
   const tips = await advertisedTips(fixture)
   const raw = decodeResponse(await collect(await uploadPack(fixture.gitdir, requestBody(tips, 'ofs-delta'))), false)
@@ -47,7 +47,7 @@ t.test('raw and small side-band framings carry the same valid pack, with progres
 })
 
 t.test('side-band packets never exceed their size limits', async t => {
-  const fixture = await makeFixture(t.testdir())
+  const fixture = await makeFixture(testDir(t))
   await addVersion(fixture, 'v4', 1, { 'big.bin': Buffer.from(Buffer.alloc(300_000).map((_, i) => (i * 7919) % 251)) })
   const tips = await advertisedTips(fixture)
   for (const [caps, max] of [['side-band-64k', 65520], ['side-band', 1000]] as const) {
@@ -65,7 +65,7 @@ t.test('side-band packets never exceed their size limits', async t => {
 })
 
 t.test('an incremental fetch sends only what the common haves lack', async t => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const fixture = await makeFixture(path.join(dir, 'f'))
   const oldMain = await rev(fixture, 'main')
   await addVersion(fixture, 'v4', 2)
@@ -81,7 +81,7 @@ t.test('an incremental fetch sends only what the common haves lack', async t => 
 })
 
 t.test('plain v0 negotiation rounds answer ACK or NAK and no pack', async t => {
-  const fixture = await makeFixture(t.testdir())
+  const fixture = await makeFixture(testDir(t))
   const [c1, c2] = fixture.commits as [string, string, string]
   const main = await rev(fixture, 'main')
   const unknown = 'e'.repeat(40)
@@ -98,7 +98,7 @@ t.test('plain v0 negotiation rounds answer ACK or NAK and no pack', async t => {
 })
 
 t.test('multi_ack_detailed rounds: common, ready and NAK as git expects', async t => {
-  const fixture = await makeFixture(t.testdir())
+  const fixture = await makeFixture(testDir(t))
   const [c1, c2] = fixture.commits as [string, string, string]
   const main = await rev(fixture, 'main')
   const unknown = 'e'.repeat(40)
@@ -116,7 +116,7 @@ t.test('multi_ack_detailed rounds: common, ready and NAK as git expects', async 
 })
 
 t.test('wants outside the advertised history get an ERR line', async t => {
-  const fixture = await makeFixture(t.testdir())
+  const fixture = await makeFixture(testDir(t))
   const main = await rev(fixture, 'main')
   const errFor = async (oid: string): Promise<string> =>
     (await collect(await uploadPack(fixture.gitdir, requestBody([main, oid], CLONE_CAPS)))).toString()
@@ -135,7 +135,7 @@ t.test('wants outside the advertised history get an ERR line', async t => {
 })
 
 t.test('haves outside the public history are not acknowledged, so hidden objects stay unknown', async t => {
-  const fixture = await makeFixture(t.testdir())
+  const fixture = await makeFixture(testDir(t))
   const main = await rev(fixture, 'main')
   const tree = await rev(fixture, 'main^{tree}')
   const round = async (caps: string, haves: string[]): Promise<string[]> =>
@@ -147,7 +147,7 @@ t.test('haves outside the public history are not acknowledged, so hidden objects
 })
 
 t.test('a big loose object is recompressed as a stream and arrives intact', async t => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const fixture = await makeFixture(path.join(dir, 'f'))
   // Incompressible bytes, so that the loose file itself is past the streaming threshold.
   const big = Buffer.alloc(3 * 1024 * 1024)
@@ -169,7 +169,7 @@ t.test('a big loose object is recompressed as a stream and arrives intact', asyn
 })
 
 t.test('include-tag brings the tags of the commits sent; without it they stay out', async t => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const fixture = await makeFixture(path.join(dir, 'f'))
   const main = await rev(fixture, 'main')
   const tags = [await rev(fixture, 'refs/tags/v1'), await rev(fixture, 'refs/tags/v3')]
@@ -183,7 +183,7 @@ t.test('include-tag brings the tags of the commits sent; without it they stay ou
 })
 
 t.test('deltas stored in packs are reused, by offset or by name, never thin', async t => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const fixture = await makeFixture(path.join(dir, 'f'))
   const lines = Array.from({ length: 4000 }, (_, i) => `line ${i} of a file that changes a little each time\n`)
   const firstVersionMain = await rev(fixture, 'main')
@@ -212,7 +212,7 @@ t.test('deltas stored in packs are reused, by offset or by name, never thin', as
 })
 
 t.test('packs are cached per refs, wants and haves, and dropped when refs change', async t => {
-  const fixture = await makeFixture(t.testdir())
+  const fixture = await makeFixture(testDir(t))
   const tips = await advertisedTips(fixture)
   const first = await collect(await uploadPack(fixture.gitdir, requestBody(tips, CLONE_CAPS)))
   const packsBefore = gitCaches().packs.size
@@ -226,7 +226,7 @@ t.test('packs are cached per refs, wants and haves, and dropped when refs change
 })
 
 t.test('client garbage is a GitProtocolError, an empty want list an empty answer', async t => {
-  const fixture = await makeFixture(t.testdir())
+  const fixture = await makeFixture(testDir(t))
   await t.rejects(uploadPack(fixture.gitdir, Buffer.from('hello world')), GitProtocolError)
   await t.rejects(uploadPack(fixture.gitdir, Buffer.from('0009want\n0000')), GitProtocolError)
   t.equal((await collect(await uploadPack(fixture.gitdir, Buffer.from('0000')))).length, 0)
