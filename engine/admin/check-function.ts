@@ -53,23 +53,18 @@ async function compareWithGit(d: AdminDeps, s: FunctionSnapshot): Promise<Proble
   const add = (what: ProblemKind, fields: { version?: number; subject?: string; expected: string | null; found: string | null }) =>
     problems.push({ function: fid, ...(fields.version === undefined ? {} : { version: fields.version }), what, ...(fields.subject ? { subject: fields.subject } : {}), expected: fields.expected, found: fields.found })
 
-  function checkCounter() {
-    const used = highestRowNumber(s.versions)
-    if (s.fn.version_counter < used) add('counter-low', { expected: `>= ${used}`, found: String(s.fn.version_counter) })
-  }
-
   if (s.fn.state !== 'active') {
     add('function-unsettled', { expected: 'active', found: s.fn.state })
     return problems
   }
+  const used = highestRowNumber(s.versions)
+  if (s.fn.version_counter < used) add('counter-low', { expected: `>= ${used}`, found: String(s.fn.version_counter) })
   const gitdir = d.repos.gitdir(fid)
   if (!(await d.repos.exists(fid))) {
     add('repo-missing', { subject: gitdir, expected: 'a bare repository', found: null })
-    checkCounter()
     return problems
   }
   const [tags, archives, main] = await Promise.all([listTagRefs(gitdir), listArchiveRefs(gitdir), readMain(gitdir)])
-  checkCounter()
 
   if (main !== s.fn.head_commit) add('main-moved', { subject: MAIN_REF, expected: s.fn.head_commit, found: main })
   if (s.fn.head_commit && !s.packages.some((p) => p.commit_oid === s.fn.head_commit)) {
