@@ -283,3 +283,4 @@ for (const variant of VARIANTS) {
 }
 process.stdout.write(`\n${'repository  operation'.padEnd(42)}  ${'tagstone'.padStart(11)}  ${'git http-backend'.padStart(11)}  ${'ratio'.padStart(7)}  target\n`)
 process.stdout.write(rows.join('\n') + '\n')
+process.stdout.write('\ngit http-backend keeps nothing between requests: both clone rows compare with the median of all its clones.\n')
