@@ -1,4 +1,5 @@
 import type { Db } from './open-database.js'
+import { statementMakers } from './statement-makers.js'
 import type { AliasRow, FunctionRow, OperationRow, PackageRow, VersionRow } from './rows.js'
 
 /**
@@ -6,14 +7,7 @@ import type { AliasRow, FunctionRow, OperationRow, PackageRow, VersionRow } from
  * read-only connection beside a running server; the writes are fsck's repairs.
  */
 export function prepareAdminStatements(db: Db) {
-  const one = <T>(sql: string) => {
-    const s = db.prepare(sql)
-    return (...args: unknown[]) => s.get(...args) as T | undefined
-  }
-  const all = <T>(sql: string) => {
-    const s = db.prepare(sql)
-    return (...args: unknown[]) => s.all(...args) as T[]
-  }
+  const { one, all } = statementMakers(db)
   const count = (sql: string) => {
     const s = db.prepare(sql)
     return (...args: unknown[]) => (s.get(...args) as { n: number | null }).n ?? 0

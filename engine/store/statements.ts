@@ -1,20 +1,10 @@
 import type { Db } from './open-database.js'
+import { statementMakers } from './statement-makers.js'
 import type { AliasRow, FunctionRow, OperationRow, PackageRow, VersionRow } from './rows.js'
 
 /** Every statement the engine runs, prepared once per database and named for what it does. */
 export function prepareStatements(db: Db) {
-  const one = <T>(sql: string) => {
-    const s = db.prepare(sql)
-    return (...args: unknown[]) => s.get(...args) as T | undefined
-  }
-  const all = <T>(sql: string) => {
-    const s = db.prepare(sql)
-    return (...args: unknown[]) => s.all(...args) as T[]
-  }
-  const run = (sql: string) => {
-    const s = db.prepare(sql)
-    return (...args: unknown[]) => s.run(...args)
-  }
+  const { one, all, run } = statementMakers(db)
   return {
     functionById: one<FunctionRow>(`SELECT * FROM functions WHERE id = ?`),
     activeFunctionsOfProject: all<FunctionRow>(`SELECT * FROM functions WHERE state = 'active' AND project_id = ? ORDER BY created_at, id`),
