@@ -2,6 +2,7 @@ import { mkdir, rename, rm, stat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { writeFileDurably, syncDirectory, ensureDirectory } from './durable-fs.js'
+import { forgetRepository } from './smart-http/repository-state.js'
 
 /**
  * Where the bare repositories live: `<root>/repos/<id>.git`. New repositories are
@@ -63,6 +64,8 @@ export class RepoStore {
       throw err
     }
     await syncDirectory(this.reposDir)
+    // Clones hold the repository's pack files open; nothing would ask for it again to close them.
+    forgetRepository(this.gitdir(id))
     await rm(trash, { recursive: true, force: true })
   }
 
