@@ -30,6 +30,9 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   PACKAGE_DUPLICATE_ENTRY: 400,
   PACKAGE_TOO_MANY_ENTRIES: 400,
   PACKAGE_UNPACKED_TOO_LARGE: 413,
+  // repos: what a git request may not be
+  GIT_BAD_REQUEST: 400,
+  NOT_FOUND: 404,
   // server: what a request may not be
   BAD_REQUEST: 400,
   INVALID_JSON: 400,

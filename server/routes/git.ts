@@ -4,6 +4,7 @@ import zlib from 'node:zlib'
 import { advertiseRefs } from '../../repos/smart-http/advertise-refs.js'
 import { GitProtocolError } from '../../repos/smart-http/errors.js'
 import { uploadPack } from '../../repos/smart-http/upload-pack.js'
+import { ERROR_STATUS } from '../error-table.js'
 
 export interface GitRoutesOptions {
   /** Checks the caller may read the function's history; returns its bare repository's path. */
@@ -19,14 +20,6 @@ const MAX_INFLATED_BODY_BYTES = 32 * MiB
 const READ_ONLY_MESSAGE =
   'tagstone repositories are read-only: versions are made through the REST API ' +
   '(POST /v1/functions/<id>/versions), not with git push.\n'
-
-const STATUS_BY_CODE: Record<string, number> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  FUNCTION_NOT_FOUND: 404,
-  GIT_BAD_REQUEST: 400
-}
 
 const DEFAULT_MESSAGE: Record<number, string> = {
   400: 'Bad git request.',
@@ -106,7 +99,7 @@ async function requestBody (request: FastifyRequest): Promise<Buffer> {
 async function sendError (request: FastifyRequest, reply: FastifyReply, error: unknown): Promise<FastifyReply> {
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : ''
   const fastifyStatus = (error as { statusCode?: unknown })?.statusCode
-  let status = STATUS_BY_CODE[code] ??
+  let status = (Object.hasOwn(ERROR_STATUS, code) ? ERROR_STATUS[code] : undefined) ??
     (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500 ? fastifyStatus : 500)
   // The protocol vocabulary has no 415: a wrong media type is just a bad request.
   if (status === 415) status = 400
