@@ -1,19 +1,14 @@
 import t from 'tap'
-import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { Api } from '../helpers/api.js'
-import { git } from '../helpers/git.js'
+import { git, runGit } from '../helpers/git.js'
 import { startServer } from '../helpers/server.js'
 import { makeZip } from '../helpers/zip.js'
 
-/** The real git in a work tree, never prompting; resolves with stdout and the exit code. */
-function gitIn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }
-  return new Promise((resolve) => {
-    execFile('git', args, { cwd, env, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: stdout.trim(), stderr })
-    })
-  })
+/** The real git in a work tree, never prompting; stdout trimmed. */
+const gitIn = async (cwd: string, ...args: string[]) => {
+  const result = await runGit(args, { cwd })
+  return { ...result, stdout: result.stdout.trim() }
 }
 
 async function looseObjects(work: string): Promise<number> {

@@ -1,5 +1,4 @@
 import t from 'tap'
-import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { openEngine } from '../../engine/engine.js'
@@ -7,21 +6,9 @@ import { buildApp } from '../../server/app.js'
 import { gitBasicAuthenticate, tokenAuthenticate } from '../../server/token-auth.js'
 import { functionForm } from '../helpers/server.js'
 import { makeZip } from '../helpers/zip.js'
+import { runGit } from '../helpers/git.js'
 
-interface GitRun {
-  code: number
-  stderr: string
-}
-
-/** The real git, never prompting, with no user or system configuration. */
-function git(cwd: string, args: string[]): Promise<GitRun> {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '' }
-  return new Promise((resolve) => {
-    execFile('git', args, { cwd, env, timeout: 30_000 }, (err, _stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr })
-    })
-  })
-}
+const git = (cwd: string, args: string[]) => runGit(args, { cwd })
 
 t.test('git clone with a token as the Basic password, under the same project rules as the API', async (t) => {
   const dir = t.testdir()

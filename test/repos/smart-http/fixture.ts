@@ -1,57 +1,10 @@
-import { execFile, spawn } from 'node:child_process'
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { gitRoutes } from '../../../server/routes/git.js'
+import { runGit } from '../../helpers/git.js'
 
-const execFileAsync = promisify(execFile)
-
-/** An environment where the real git client never prompts and never reads the user's config. */
-export function gitEnv (home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: home,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_AUTHOR_NAME: 'Fixture',
-    GIT_AUTHOR_EMAIL: 'fixture@example.invalid',
-    GIT_COMMITTER_NAME: 'Fixture',
-    GIT_COMMITTER_EMAIL: 'fixture@example.invalid',
-    LC_ALL: 'C',
-    ...extra
-  }
-}
-
-export interface GitResult { stdout: string, stderr: string, code: number }
-
-/** Runs the real git binary; never throws on a non-zero exit, the caller asserts on `code`. */
-export async function runGit (
-  args: string[], options: { cwd: string, home?: string, env?: NodeJS.ProcessEnv, input?: Buffer | string }
-): Promise<GitResult> {
-  const env = gitEnv(options.home ?? options.cwd, options.env)
-  if (options.input !== undefined) {
-    return await new Promise((resolve, reject) => {
-      const child = spawn('git', args, { cwd: options.cwd, env })
-      const out: Buffer[] = []
-      const err: Buffer[] = []
-      child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
-      child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
-      child.on('error', reject)
-      child.on('close', code => {
-        resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), code: code ?? -1 })
-      })
-      child.stdin.end(options.input)
-    })
-  }
-  try {
-    const { stdout, stderr } = await execFileAsync('git', args, { cwd: options.cwd, env, maxBuffer: 256 * 1024 * 1024 })
-    return { stdout, stderr, code: 0 }
-  } catch (error) {
-    const failed = error as { stdout?: string, stderr?: string, code?: number }
-    return { stdout: failed.stdout ?? '', stderr: failed.stderr ?? '', code: typeof failed.code === 'number' ? failed.code : -1 }
-  }
-}
+export { gitEnv, runGit, type GitResult } from '../../helpers/git.js'
 
 /** Like runGit, but a failure is an exception carrying git's own words. */
 export async function git (args: string[], options: Parameters<typeof runGit>[1]): Promise<string> {
