@@ -81,13 +81,3 @@ export async function readObject(gitdir: string, oid: string): Promise<GitObject
   const found = await git.readObject({ fs, gitdir, oid, format: 'content' })
   return { type: found.type as ObjectType, content: Buffer.from(found.object as Uint8Array) }
 }
-
-export async function hasObject(gitdir: string, oid: string): Promise<boolean> {
-  if (await exists(loosePath(gitdir, oid))) return true
-  try {
-    await git.readObject({ fs, gitdir, oid, format: 'deflated' })
-    return true
-  } catch {
-    return false
-  }
-}

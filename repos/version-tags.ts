@@ -1,6 +1,6 @@
-import { ObjectWriter, readObject } from './objects.js'
-import { formatTag, parseHeaders, TAGSTONE_SIGNATURE } from './object-formats.js'
-import { readRef, writeRef, deleteRef } from './refs.js'
+import { ObjectWriter } from './objects.js'
+import { formatTag, TAGSTONE_SIGNATURE } from './object-formats.js'
+import { writeRef, deleteRef } from './refs.js'
 
 export const tagRef = (name: string) => `refs/tags/${name}`
 
@@ -32,25 +32,4 @@ export async function writeVersionTag(gitdir: string, t: VersionTag): Promise<st
 
 export async function deleteVersionTag(gitdir: string, name: string): Promise<void> {
   await deleteRef(gitdir, tagRef(name))
-}
-
-export interface TagInfo {
-  tagOid: string
-  object: string
-  name: string
-  message: string
-}
-
-/** What the ref `refs/tags/<name>` names now, or null when the ref is gone or not an annotated tag. */
-export async function readVersionTag(gitdir: string, name: string): Promise<TagInfo | null> {
-  const tagOid = await readRef(gitdir, tagRef(name))
-  if (!tagOid) return null
-  try {
-    const obj = await readObject(gitdir, tagOid)
-    if (obj.type !== 'tag') return null
-    const { headers, message } = parseHeaders(obj.content)
-    return { tagOid, object: headers.get('object')?.[0] ?? '', name: headers.get('tag')?.[0] ?? '', message }
-  } catch {
-    return null
-  }
 }
