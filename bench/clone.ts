@@ -12,7 +12,9 @@ import { mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
+
 import Fastify from 'fastify'
+
 import { configureGitCaches } from '../repos/smart-http/caches.js'
 import { gitRoutes } from '../server/routes/git.js'
 
@@ -26,23 +28,33 @@ const CHANGED_PER_COMMIT = 3
 const COMMAND_TIMEOUT_MS = 120_000
 const FUNCTION_ID = '00000000-0000-4000-8000-000000000000'
 
-interface Run { code: number, stdout: string, stderr: string, ms: number }
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+  ms: number
+}
 
-function run (args: string[], cwd: string, input?: Buffer | string): Promise<Run> {
+function run(args: string[], cwd: string, input?: Buffer | string): Promise<Run> {
   const started = performance.now()
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd,
       timeout: COMMAND_TIMEOUT_MS,
-      env: { PATH: process.env.PATH, HOME: cwd, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }
+      env: { PATH: process.env.PATH, HOME: cwd, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
     })
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
     child.on('error', reject)
-    child.on('close', code => {
-      const result = { code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), ms: performance.now() - started }
+    child.on('close', (code) => {
+      const result = {
+        code: code ?? -1,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+        ms: performance.now() - started,
+      }
       if (result.code !== 0) reject(new Error(`git ${args.join(' ')}: ${result.stderr}`))
       else resolve(result)
     })
@@ -51,9 +63,29 @@ function run (args: string[], cwd: string, input?: Buffer | string): Promise<Run
 }
 
 /** Deterministic text that compresses like source code does (about 3:1). */
-function makeText (seed: number, bytes: number): string {
-  const words = ['function', 'return', 'const', 'value', 'handler', 'event', 'context', 'result', 'await', 'import',
-    'export', 'default', 'string', 'number', 'object', 'length', 'index', 'buffer', 'request', 'response']
+function makeText(seed: number, bytes: number): string {
+  const words = [
+    'function',
+    'return',
+    'const',
+    'value',
+    'handler',
+    'event',
+    'context',
+    'result',
+    'await',
+    'import',
+    'export',
+    'default',
+    'string',
+    'number',
+    'object',
+    'length',
+    'index',
+    'buffer',
+    'request',
+    'response',
+  ]
   // mulberry32: a small generator without the short low-bit cycles of a plain LCG.
   let state = (seed * 2654435761) >>> 0
   const random = (): number => {
@@ -61,7 +93,7 @@ function makeText (seed: number, bytes: number): string {
     let x = state
     x = Math.imul(x ^ (x >>> 15), x | 1)
     x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0)
+    return (x ^ (x >>> 14)) >>> 0
   }
   const lines: string[] = []
   let size = 0
@@ -76,29 +108,42 @@ function makeText (seed: number, bytes: number): string {
 }
 
 /** A fast-import stream: a ~1 MiB package, then a few files edited per commit, one annotated tag per commit. */
-function historyStream (commits: number, firstCommit = 1, parent?: string): string {
+function historyStream(commits: number, firstCommit = 1, parent?: string): string {
   const out: string[] = []
   for (let c = firstCommit; c < firstCommit + commits; c++) {
     const message = `upload ${c}`
-    out.push('commit refs/heads/main', `mark :${c}`, `committer Bench <bench@example.invalid> ${1_700_000_000 + c * 60} +0000`,
-      `data ${message.length}`, message)
+    out.push(
+      'commit refs/heads/main',
+      `mark :${c}`,
+      `committer Bench <bench@example.invalid> ${1_700_000_000 + c * 60} +0000`,
+      `data ${message.length}`,
+      message,
+    )
     if (c > firstCommit) out.push(`from :${c - 1}`)
     else if (parent !== undefined) out.push(`from ${parent}`)
-    const changed = c === 1 ? Array.from({ length: FILES }, (_, i) => i) : Array.from({ length: CHANGED_PER_COMMIT }, (_, i) => (c * 7 + i * 13) % FILES)
+    const changed =
+      c === 1
+        ? Array.from({ length: FILES }, (_, i) => i)
+        : Array.from({ length: CHANGED_PER_COMMIT }, (_, i) => (c * 7 + i * 13) % FILES)
     for (const file of changed) {
       // An edited file: mostly the same text, a new tail, as a real edit would be.
       const text = makeText(file, FILE_BYTES) + `// revision ${c}\n` + makeText(c * 1000 + file, 512)
       out.push(`M 100644 inline src/module${file}.js`, `data ${Buffer.byteLength(text)}`, text)
     }
     const tagMessage = `version ${c}`
-    out.push(`tag v${c}`, `from :${c}`, `tagger Bench <bench@example.invalid> ${1_700_000_000 + c * 60} +0000`,
-      `data ${tagMessage.length}`, tagMessage)
+    out.push(
+      `tag v${c}`,
+      `from :${c}`,
+      `tagger Bench <bench@example.invalid> ${1_700_000_000 + c * 60} +0000`,
+      `data ${tagMessage.length}`,
+      tagMessage,
+    )
   }
   return out.join('\n') + '\n'
 }
 
 /** Builds the bench repository; `loose` unpacks every object, as isomorphic-git leaves them. */
-async function buildRepository (root: string, variant: string): Promise<string> {
+async function buildRepository(root: string, variant: string): Promise<string> {
   const gitdir = path.join(root, 'repos', `${FUNCTION_ID}.git`)
   await run(['init', '-q', '--bare', '-b', 'main', gitdir], root)
   await run(['fast-import', '--quiet'], gitdir, historyStream(COMMITS))
@@ -112,12 +157,12 @@ async function buildRepository (root: string, variant: string): Promise<string> 
   return gitdir
 }
 
-async function packNames (gitdir: string): Promise<string[]> {
-  return (await readdir(path.join(gitdir, 'objects', 'pack'))).filter(name => name.endsWith('.pack'))
+async function packNames(gitdir: string): Promise<string[]> {
+  return (await readdir(path.join(gitdir, 'objects', 'pack'))).filter((name) => name.endsWith('.pack'))
 }
 
 /** Turns packs into loose objects (all of them, or all but `keep`). */
-async function unpackAll (gitdir: string, keep: string[] = []): Promise<void> {
+async function unpackAll(gitdir: string, keep: string[] = []): Promise<void> {
   const packDir = path.join(gitdir, 'objects', 'pack')
   for (const name of await packNames(gitdir)) {
     if (keep.includes(name)) continue
@@ -132,24 +177,29 @@ async function unpackAll (gitdir: string, keep: string[] = []): Promise<void> {
 }
 
 /** Adds one commit and its tag as loose objects, the way tagstone writes a new version. */
-async function addVersion (gitdir: string, n: number): Promise<void> {
+async function addVersion(gitdir: string, n: number): Promise<void> {
   const head = (await run(['rev-parse', 'main'], gitdir)).stdout.trim()
   const before = await packNames(gitdir)
   await run(['fast-import', '--quiet', '--force'], gitdir, historyStream(1, n, head))
   await unpackAll(gitdir, before)
 }
 
-async function startTagstone (gitdir: string): Promise<{ url: string, close: () => Promise<void> }> {
+async function startTagstone(gitdir: string): Promise<{ url: string; close: () => Promise<void> }> {
   const app = Fastify()
   await app.register(gitRoutes, { authorizeGit: async () => gitdir })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
-  return { url: `http://127.0.0.1:${port}/git/${FUNCTION_ID}.git`, close: async () => { await app.close() } }
+  return {
+    url: `http://127.0.0.1:${port}/git/${FUNCTION_ID}.git`,
+    close: async () => {
+      await app.close()
+    },
+  }
 }
 
 /** A minimal CGI host for `git http-backend`, the way a web server would run it. */
-async function startHttpBackend (projectRoot: string): Promise<{ url: string, close: () => Promise<void> }> {
+async function startHttpBackend(projectRoot: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     const env: NodeJS.ProcessEnv = {
@@ -161,8 +211,12 @@ async function startHttpBackend (projectRoot: string): Promise<{ url: string, cl
       REQUEST_METHOD: request.method ?? 'GET',
       CONTENT_TYPE: request.headers['content-type'] ?? '',
       REMOTE_ADDR: '127.0.0.1',
-      ...(request.headers['content-encoding'] === undefined ? {} : { HTTP_CONTENT_ENCODING: request.headers['content-encoding'] }),
-      ...(request.headers['git-protocol'] === undefined ? {} : { GIT_PROTOCOL: String(request.headers['git-protocol']) })
+      ...(request.headers['content-encoding'] === undefined
+        ? {}
+        : { HTTP_CONTENT_ENCODING: request.headers['content-encoding'] }),
+      ...(request.headers['git-protocol'] === undefined
+        ? {}
+        : { GIT_PROTOCOL: String(request.headers['git-protocol']) }),
     }
     const cgi = spawn('git', ['http-backend'], { env, timeout: COMMAND_TIMEOUT_MS })
     request.pipe(cgi.stdin)
@@ -190,35 +244,48 @@ async function startHttpBackend (projectRoot: string): Promise<{ url: string, cl
       headersDone = true
       response.write(head.subarray(end + separator))
     })
-    cgi.on('close', () => { response.end() })
-    cgi.on('error', () => { response.statusCode = 500; response.end() })
+    cgi.on('close', () => {
+      response.end()
+    })
+    cgi.on('error', () => {
+      response.statusCode = 500
+      response.end()
+    })
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
   return {
     url: `http://127.0.0.1:${port}/git/${FUNCTION_ID}.git`,
-    close: async () => { await new Promise<void>(resolve => server.close(() => { resolve() })) }
+    close: async () => {
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve()
+        }),
+      )
+    },
   }
 }
 
-function median (values: number[]): number {
+function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)] ?? NaN
 }
 
-async function cloneTime (url: string, into: string, root: string): Promise<number> {
+async function cloneTime(url: string, into: string, root: string): Promise<number> {
   const result = await run(['clone', '-q', url, into], root)
   return result.ms
 }
 
-async function benchVariant (variant: string): Promise<Array<[string, number, number, number]>> {
+async function benchVariant(variant: string): Promise<Array<[string, number, number, number]>> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'tagstone-bench-'))
   try {
     configureGitCaches()
     const gitdir = await buildRepository(root, variant)
     const objectsBytes = await directoryBytes(path.join(gitdir, 'objects'))
-    process.stdout.write(`\n${variant}: ${COMMITS} commits and tags, objects on disk ${(objectsBytes / 1024 / 1024).toFixed(1)} MiB\n`)
+    process.stdout.write(
+      `\n${variant}: ${COMMITS} commits and tags, objects on disk ${(objectsBytes / 1024 / 1024).toFixed(1)} MiB\n`,
+    )
     const ours = await startTagstone(gitdir)
     const theirs = await startHttpBackend(path.join(root, 'repos'))
     try {
@@ -241,13 +308,14 @@ async function benchVariant (variant: string): Promise<Array<[string, number, nu
         oursFetch.push((await run(['fetch', '-q', '--tags'], oursClone)).ms)
         theirsFetch.push((await run(['fetch', '-q', '--tags'], theirsClone)).ms)
       }
-      const check = (await run(['rev-parse', 'origin/main'], oursClone)).stdout.trim() ===
+      const check =
+        (await run(['rev-parse', 'origin/main'], oursClone)).stdout.trim() ===
         (await run(['rev-parse', 'main'], gitdir)).stdout.trim()
       if (!check) throw new Error('the tagstone clone did not end up at main')
       return [
         ['clone, cold (first request)', oursCold, median(theirsWarm), 3],
         [`clone, warm (median of ${RUNS})`, median(oursWarm), median(theirsWarm), 1],
-        [`fetch 1 commit + tag (median of ${RUNS})`, median(oursFetch), median(theirsFetch), 2]
+        [`fetch 1 commit + tag (median of ${RUNS})`, median(oursFetch), median(theirsFetch), 2],
       ]
     } finally {
       await ours.close()
@@ -259,7 +327,7 @@ async function benchVariant (variant: string): Promise<Array<[string, number, nu
   }
 }
 
-async function directoryBytes (dir: string): Promise<number> {
+async function directoryBytes(dir: string): Promise<number> {
   let total = 0
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name)
@@ -272,15 +340,21 @@ const rows: string[] = []
 for (const variant of VARIANTS) {
   for (const [what, ours, theirs, target] of await benchVariant(variant)) {
     const ratio = ours / theirs
-    rows.push([
-      `${variant.padEnd(7)} ${what.padEnd(34)}`,
-      `${ours.toFixed(0).padStart(8)} ms`,
-      `${theirs.toFixed(0).padStart(8)} ms`,
-      ratio.toFixed(2).padStart(7),
-      `${`<= ${target}`.padStart(7)} ${ratio <= target ? 'ok' : 'MISSED'}`
-    ].join('  '))
+    rows.push(
+      [
+        `${variant.padEnd(7)} ${what.padEnd(34)}`,
+        `${ours.toFixed(0).padStart(8)} ms`,
+        `${theirs.toFixed(0).padStart(8)} ms`,
+        ratio.toFixed(2).padStart(7),
+        `${`<= ${target}`.padStart(7)} ${ratio <= target ? 'ok' : 'MISSED'}`,
+      ].join('  '),
+    )
   }
 }
-process.stdout.write(`\n${'repository  operation'.padEnd(42)}  ${'tagstone'.padStart(11)}  ${'git http-backend'.padStart(11)}  ${'ratio'.padStart(7)}  target\n`)
+process.stdout.write(
+  `\n${'repository  operation'.padEnd(42)}  ${'tagstone'.padStart(11)}  ${'git http-backend'.padStart(11)}  ${'ratio'.padStart(7)}  target\n`,
+)
 process.stdout.write(rows.join('\n') + '\n')
-process.stdout.write('\ngit http-backend keeps nothing between requests: both clone rows compare with the median of all its clones.\n')
+process.stdout.write(
+  '\ngit http-backend keeps nothing between requests: both clone rows compare with the median of all its clones.\n',
+)

@@ -18,7 +18,9 @@ export async function runAdmin(args: string[]): Promise<number> {
   const [name, ...rest] = args
   const load = name ? COMMANDS[name] : undefined
   if (!load) {
-    process.stderr.write(`tagstone admin: unknown command '${name ?? ''}'; one of: ${Object.keys(COMMANDS).join(', ')}\n`)
+    process.stderr.write(
+      `tagstone admin: unknown command '${name ?? ''}'; one of: ${Object.keys(COMMANDS).join(', ')}\n`,
+    )
     return 2
   }
   return (await load())(rest)

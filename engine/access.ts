@@ -27,7 +27,9 @@ export function findFunction(deps: EngineDeps, ctx: RequestContext, id: string, 
 export function findFunctionToDelete(deps: EngineDeps, ctx: RequestContext, id: string): FunctionRow {
   const row = findFunction(deps, ctx, id, 'read')
   if (row.project_id !== ctx.projectId) {
-    throw new EngineError('FORBIDDEN', `Function ${id} belongs to another project; only its owner may delete it.`, { function_id: id })
+    throw new EngineError('FORBIDDEN', `Function ${id} belongs to another project; only its owner may delete it.`, {
+      function_id: id,
+    })
   }
   return row
 }

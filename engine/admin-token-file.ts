@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+
 import { DEFAULT_PROJECT } from './context.js'
 import type { TokenStore } from './tokens.js'
 

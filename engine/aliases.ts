@@ -2,7 +2,7 @@ import { findFunction } from './access.js'
 import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
 import { EngineError } from './errors.js'
-import { boundedInteger, optionalText, type FieldValue } from './function-fields.js'
+import { boundedInteger, type FieldValue, optionalText } from './function-fields.js'
 import { newId, requireUuid } from './ids.js'
 import { presentAlias } from './present.js'
 import type { AliasRecord } from './records.js'
@@ -22,7 +22,10 @@ const VERSION_RANGE = { min: 0, max: Number.MAX_SAFE_INTEGER }
 function checkTarget(deps: EngineDeps, ctx: RequestContext, functionId: string, version: number): string {
   const fn = findFunction(deps, ctx, requireUuid(functionId, 'function id'), 'own')
   if (version !== 0 && !deps.sql.liveVersion(fn.id, version)) {
-    throw new EngineError('ALIAS_VERSION_NOT_FOUND', `Version ${version} of function ${fn.id} does not exist.`, { function_id: fn.id, version })
+    throw new EngineError('ALIAS_VERSION_NOT_FOUND', `Version ${version} of function ${fn.id} does not exist.`, {
+      function_id: fn.id,
+      version,
+    })
   }
   return fn.id
 }
@@ -37,14 +40,24 @@ export function createAlias(deps: EngineDeps, ctx: RequestContext, input: AliasI
   const name = optionalText('name', input.name)
   if (!name) throw new EngineError('INVALID_FIELD', 'Invalid name: an alias needs a name.', { field: 'name' })
   const functionId = optionalText('function_id', input.function_id)
-  if (!functionId) throw new EngineError('INVALID_FIELD', 'Invalid function_id: an alias needs a function.', { field: 'function_id' })
+  if (!functionId)
+    throw new EngineError('INVALID_FIELD', 'Invalid function_id: an alias needs a function.', { field: 'function_id' })
   const version = boundedInteger('function_version', input.function_version, VERSION_RANGE) ?? 0
   const description = optionalText('description', input.description) ?? null
   return deps.db.transaction(() => {
     const fid = checkTarget(deps, ctx, functionId, version)
-    if (deps.sql.aliasByName(ctx.projectId, name)) throw new EngineError('ALIAS_EXISTS', `Alias ${name} already exists.`, { name })
+    if (deps.sql.aliasByName(ctx.projectId, name))
+      throw new EngineError('ALIAS_EXISTS', `Alias ${name} already exists.`, { name })
     const id = newId()
-    deps.sql.insertAlias({ id, project_id: ctx.projectId, name, description, function_id: fid, function_version: version, created_at: formatTime(deps.now()) })
+    deps.sql.insertAlias({
+      id,
+      project_id: ctx.projectId,
+      name,
+      description,
+      function_id: fid,
+      function_version: version,
+      created_at: formatTime(deps.now()),
+    })
     return presentAlias(findAlias(deps, ctx, name))
   })()
 }

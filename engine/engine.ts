@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+
 import { RepoStore } from '../repos/repo-store.js'
 import * as aliases from './aliases.js'
 import { ArchiveCache } from './archive-cache.js'

@@ -13,9 +13,14 @@ export function optionalText(name: string, value: FieldValue, max = MAX_TEXT): s
   return value
 }
 
-export function boundedInteger(name: string, value: FieldValue, range: { min: number; max: number }): number | undefined {
+export function boundedInteger(
+  name: string,
+  value: FieldValue,
+  range: { min: number; max: number },
+): number | undefined {
   if (value === undefined || value === null || value === '') return undefined
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN
   if (!Number.isSafeInteger(n)) throw invalid(name, 'must be a whole number')
   if (n < range.min || n > range.max) throw invalid(name, `must be between ${range.min} and ${range.max}`)
   return n
@@ -73,12 +78,18 @@ export function parseCode(raw: FieldValue | Record<string, unknown>): CodeSpec {
       throw invalid('code', 'must be a JSON object such as {"source": "package"}')
     }
   }
-  if (typeof code !== 'object' || code === null || Array.isArray(code)) throw invalid('code', 'must be a JSON object such as {"source": "package"}')
+  if (typeof code !== 'object' || code === null || Array.isArray(code))
+    throw invalid('code', 'must be a JSON object such as {"source": "package"}')
   const { source, md5sum } = code as Record<string, unknown>
   if (source !== undefined && source !== null && source !== 'package') {
-    throw new EngineError('UNSUPPORTED_CODE_SOURCE', `Code source '${String(source)}' is not supported: tagstone stores packages only (source "package").`, { source })
+    throw new EngineError(
+      'UNSUPPORTED_CODE_SOURCE',
+      `Code source '${String(source)}' is not supported: tagstone stores packages only (source "package").`,
+      { source },
+    )
   }
   if (md5sum === undefined || md5sum === null || md5sum === '') return {}
-  if (typeof md5sum !== 'string' || !/^[0-9a-fA-F]{32}$/.test(md5sum)) throw invalid('md5sum', 'must be 32 hexadecimal digits')
+  if (typeof md5sum !== 'string' || !/^[0-9a-fA-F]{32}$/.test(md5sum))
+    throw invalid('md5sum', 'must be 32 hexadecimal digits')
   return { md5sum: md5sum.toLowerCase() }
 }

@@ -1,17 +1,17 @@
+import { publishPackage } from '../repos/package-refs.js'
+import { findFunction, findFunctionToDelete, requireAdmin } from './access.js'
 import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
 import { EngineError } from './errors.js'
-import { findFunction, findFunctionToDelete, requireAdmin } from './access.js'
-import { optionalText, parseCode, parseFunctionFields, type FieldValue } from './function-fields.js'
+import { type FieldValue, optionalText, parseCode, parseFunctionFields } from './function-fields.js'
 import { newId } from './ids.js'
 import { beginOperation, endOperation } from './journal.js'
 import { preparePackage } from './prepare-package.js'
 import { currentPackage, presentFunction } from './present.js'
+import { readPackageBytes } from './read-package.js'
 import type { Download, FunctionRecord } from './records.js'
 import { orSettle } from './recovery.js'
 import { writeUpload } from './store-upload.js'
-import { publishPackage } from '../repos/package-refs.js'
-import { readPackageBytes } from './read-package.js'
 import { formatTime, wholeSeconds } from './time.js'
 
 /** A create or update as the client sent it, before validation. */
@@ -23,11 +23,16 @@ export interface FunctionInput {
 }
 
 /** Creates a function from a package: a new repository whose `main` holds one commit. */
-export async function createFunction(deps: EngineDeps, ctx: RequestContext, input: FunctionInput): Promise<FunctionRecord> {
+export async function createFunction(
+  deps: EngineDeps,
+  ctx: RequestContext,
+  input: FunctionInput,
+): Promise<FunctionRecord> {
   const fields = parseFunctionFields(input.fields, deps.limits)
   const runtimeId = optionalText('runtime_id', input.fields.runtime_id) ?? null
   const code = parseCode(input.code)
-  if (!input.package) throw new EngineError('PACKAGE_REQUIRED', 'A code package (multipart file "package") is required.')
+  if (!input.package)
+    throw new EngineError('PACKAGE_REQUIRED', 'A code package (multipart file "package") is required.')
   const prepared = await preparePackage(input.package, code, deps.limits)
   const id = newId()
   const at = wholeSeconds(deps.now())
@@ -63,7 +68,12 @@ export async function createFunction(deps: EngineDeps, ctx: RequestContext, inpu
  * Changes a function's metadata, its package, or both, atomically. A package
  * whose bytes equal the current one changes nothing; new bytes make a commit.
  */
-export function updateFunction(deps: EngineDeps, ctx: RequestContext, id: string, input: FunctionInput): Promise<FunctionRecord> {
+export function updateFunction(
+  deps: EngineDeps,
+  ctx: RequestContext,
+  id: string,
+  input: FunctionInput,
+): Promise<FunctionRecord> {
   return deps.locks.run(id, async () => {
     const fn = findFunction(deps, ctx, id, 'own')
     const fields = parseFunctionFields(input.fields, deps.limits)
@@ -88,13 +98,17 @@ export function updateFunction(deps: EngineDeps, ctx: RequestContext, id: string
       timeout: fields.timeout ?? fn.timeout,
       updated_at: formatTime(at),
     }
-    const fieldsChanged = (['name', 'description', 'entry', 'cpu', 'memory_size', 'timeout'] as const).some((k) => merged[k] !== fn[k])
+    const fieldsChanged = (['name', 'description', 'entry', 'cpu', 'memory_size', 'timeout'] as const).some(
+      (k) => merged[k] !== fn[k],
+    )
     if (!changed) {
       if (fieldsChanged) deps.sql.updateFunctionFields(merged)
       return presentFunction(deps, deps.sql.functionById(fn.id)!)
     }
     const pkg = await writeUpload(deps, fn.id, changed, fn.head_commit, at)
-    const opId = deps.db.transaction(() => beginOperation(deps, fn.id, 'upload', { commit: pkg.commit_oid, previous: fn.head_commit }))()
+    const opId = deps.db.transaction(() =>
+      beginOperation(deps, fn.id, 'upload', { commit: pkg.commit_oid, previous: fn.head_commit }),
+    )()
     await orSettle(deps, opId, async () => {
       await publishPackage(deps.repos.gitdir(fn.id), { commit: pkg.commit_oid, archiveBlob: pkg.archive_blob })
       deps.db.transaction(() => {
@@ -114,7 +128,10 @@ export function deleteFunction(deps: EngineDeps, ctx: RequestContext, id: string
     const fn = findFunctionToDelete(deps, ctx, id)
     const aliases = deps.sql.aliasesOfFunction(fn.id)
     if (aliases.length > 0) {
-      throw new EngineError('FUNCTION_IN_USE', `Function ${fn.id} is used by alias(es) ${aliases.map((a) => a.name).join(', ')}; delete or move them first.`)
+      throw new EngineError(
+        'FUNCTION_IN_USE',
+        `Function ${fn.id} is used by alias(es) ${aliases.map((a) => a.name).join(', ')}; delete or move them first.`,
+      )
     }
     const opId = deps.db.transaction(() => {
       deps.sql.setFunctionState('deleting', fn.id)

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+
 import { EngineError } from './errors.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

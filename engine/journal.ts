@@ -12,7 +12,12 @@ export interface OperationPayloads {
 export type OperationKind = keyof OperationPayloads
 
 /** Records an operation inside the caller's reserve transaction; returns its id for `endOperation`. */
-export function beginOperation<K extends OperationKind>(deps: EngineDeps, functionId: string, kind: K, payload: OperationPayloads[K]): number {
+export function beginOperation<K extends OperationKind>(
+  deps: EngineDeps,
+  functionId: string,
+  kind: K,
+  payload: OperationPayloads[K],
+): number {
   const row = deps.sql.insertOperation(functionId, kind, JSON.stringify(payload), formatTime(deps.now()))
   return row!.id
 }

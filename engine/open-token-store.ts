@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs'
+
 import { databasePath } from './engine.js'
 import { EngineError } from './errors.js'
 import { openDatabase } from './store/open-database.js'
@@ -13,7 +14,8 @@ import { TokenStore } from './tokens.js'
 export function openTokenStore(dataDir: string, options: { create?: boolean } = {}): TokenStore & { close(): void } {
   const path = databasePath(dataDir)
   if (options.create) mkdirSync(dataDir, { recursive: true })
-  else if (!existsSync(path)) throw new EngineError('INVALID_FIELD', `No tagstone data in ${dataDir} (no ${path}).`, { field: 'data' })
+  else if (!existsSync(path))
+    throw new EngineError('INVALID_FIELD', `No tagstone data in ${dataDir} (no ${path}).`, { field: 'data' })
   const db = openDatabase(path)
   return Object.assign(new TokenStore(db), { close: () => db.close() })
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+
 import { readBlob } from '../repos/package-refs.js'
 import type { EngineDeps } from './deps.js'
 import type { PackageRow } from './store/rows.js'
@@ -13,7 +14,8 @@ export async function readPackageBytes(deps: EngineDeps, pkg: PackageRow): Promi
   if (cached) return cached
   const bytes = await readBlob(deps.repos.gitdir(pkg.function_id), pkg.archive_blob)
   const md5 = createHash('md5').update(bytes).digest('hex')
-  if (md5 !== pkg.md5sum) throw new Error(`archive ${pkg.archive_blob} of ${pkg.function_id} has md5 ${md5}, recorded ${pkg.md5sum}`)
+  if (md5 !== pkg.md5sum)
+    throw new Error(`archive ${pkg.archive_blob} of ${pkg.function_id} has md5 ${md5}, recorded ${pkg.md5sum}`)
   deps.archives.put(pkg.archive_blob, bytes)
   return bytes
 }

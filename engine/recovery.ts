@@ -22,7 +22,10 @@ export async function settleOperation(deps: RecoveryDeps, op: OperationRow): Pro
   const end = async (extra: () => void) => {
     // Settling runs under the function's lock or before the server listens: no write is under way here.
     if (kind !== 'create-function' && kind !== 'delete-function') await deps.repos.sweepTemporaryFiles(fid)
-    deps.db.transaction(() => { extra(); endOperation(deps, op.id) })()
+    deps.db.transaction(() => {
+      extra()
+      endOperation(deps, op.id)
+    })()
   }
   switch (kind) {
     case 'create-function':

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+
 import type { RequestContext } from './context.js'
 import { EngineError } from './errors.js'
 import { newId } from './ids.js'
@@ -54,18 +55,32 @@ export class TokenStore {
   createToken(request: TokenRequest): NewToken {
     const projectId = request.projectId
     if (!PROJECT_ID.test(projectId)) {
-      throw new EngineError('INVALID_FIELD', `Invalid project '${projectId}': use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit.`, { field: 'project_id' })
+      throw new EngineError(
+        'INVALID_FIELD',
+        `Invalid project '${projectId}': use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit.`,
+        { field: 'project_id' },
+      )
     }
     const role = request.role ?? 'member'
     if (role !== 'member' && role !== 'admin') {
-      throw new EngineError('INVALID_FIELD', `Invalid role '${String(role)}': must be member or admin.`, { field: 'role' })
+      throw new EngineError('INVALID_FIELD', `Invalid role '${String(role)}': must be member or admin.`, {
+        field: 'role',
+      })
     }
     if (request.label !== undefined && request.label.length > 255) {
       throw new EngineError('INVALID_FIELD', 'Invalid label: must be at most 255 characters.', { field: 'label' })
     }
     const token = PREFIX + randomBytes(32).toString('base64url')
     const hash = sha256(token).toString('hex')
-    const row = { id: newId(), project_id: projectId, role, lookup: hash.slice(0, 16), hash, label: request.label ?? null, created_at: formatTime(this.now()) }
+    const row = {
+      id: newId(),
+      project_id: projectId,
+      role,
+      lookup: hash.slice(0, 16),
+      hash,
+      label: request.label ?? null,
+      created_at: formatTime(this.now()),
+    }
     this.sql.insertToken(row)
     return { ...present({ ...row, revoked_at: null }), token }
   }
@@ -116,5 +131,12 @@ export class TokenStore {
 }
 
 function present(row: Omit<TokenRow, 'lookup' | 'hash'>): TokenRecord {
-  return { id: row.id, project_id: row.project_id, role: row.role, label: row.label, created_at: row.created_at, revoked_at: row.revoked_at }
+  return {
+    id: row.id,
+    project_id: row.project_id,
+    role: row.role,
+    label: row.label,
+    created_at: row.created_at,
+    revoked_at: row.revoked_at,
+  }
 }

@@ -1,5 +1,5 @@
-import { open, rename, unlink, mkdir } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
+import { mkdir, open, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 
 /**
@@ -21,7 +21,10 @@ export interface TempPlace {
  */
 export async function writeFileDurably(path: string, data: Uint8Array | string, temp?: TempPlace): Promise<void> {
   await ensureDirectory(dirname(path))
-  const tmp = join(temp?.dir ?? dirname(path), `${temp?.prefix ?? `${basename(path)}.tmp-`}${randomBytes(6).toString('hex')}`)
+  const tmp = join(
+    temp?.dir ?? dirname(path),
+    `${temp?.prefix ?? `${basename(path)}.tmp-`}${randomBytes(6).toString('hex')}`,
+  )
   const handle = await open(tmp, 'wx', 0o644)
   try {
     await handle.writeFile(data)

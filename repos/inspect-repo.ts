@@ -1,9 +1,10 @@
 import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { hashObject, readObject, type ObjectType } from './objects.js'
+
 import { parseHeaders, TAGSTONE_SIGNATURE } from './object-formats.js'
-import { listRefs } from './refs.js'
+import { hashObject, type ObjectType, readObject } from './objects.js'
 import { readMain } from './package-refs.js'
+import { listRefs } from './refs.js'
 
 /**
  * Read-only looks into a repository for the admin tools (fsck, inspect). Every
@@ -12,8 +13,7 @@ import { readMain } from './package-refs.js'
  */
 
 export type ObjectCheck =
-  | { ok: true; type: ObjectType; content: Buffer }
-  | { ok: false; why: 'missing' | 'corrupt'; detail: string }
+  { ok: true; type: ObjectType; content: Buffer } | { ok: false; why: 'missing' | 'corrupt'; detail: string }
 
 /** Reads an object and proves its content hashes to `oid`. */
 export async function readVerifiedObject(gitdir: string, oid: string): Promise<ObjectCheck> {
@@ -22,7 +22,8 @@ export async function readVerifiedObject(gitdir: string, oid: string): Promise<O
     found = await readObject(gitdir, oid)
   } catch (err) {
     const code = (err as { code?: string }).code
-    if (code === 'NotFoundError' || code === 'ENOENT') return { ok: false, why: 'missing', detail: `object ${oid} is missing` }
+    if (code === 'NotFoundError' || code === 'ENOENT')
+      return { ok: false, why: 'missing', detail: `object ${oid} is missing` }
     return { ok: false, why: 'corrupt', detail: `object ${oid} does not read: ${(err as Error).message}` }
   }
   const actual = hashObject(found.type, found.content).oid
@@ -63,7 +64,11 @@ export function parseTagObject(content: Buffer): TagFields {
 
 /** Whether a tag object is one tagstone writes for a version: annotated, on a commit, signed by tagstone. */
 export function isTagstoneVersionTag(tag: TagFields, name: string): boolean {
-  return tag.type === 'commit' && tag.name === name && tag.tagger.startsWith(`${TAGSTONE_SIGNATURE.name} <${TAGSTONE_SIGNATURE.email}> `)
+  return (
+    tag.type === 'commit' &&
+    tag.name === name &&
+    tag.tagger.startsWith(`${TAGSTONE_SIGNATURE.name} <${TAGSTONE_SIGNATURE.email}> `)
+  )
 }
 
 export function parseCommitObject(content: Buffer): CommitFields {

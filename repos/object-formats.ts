@@ -24,7 +24,13 @@ export function formatCommit(c: { tree: string; parents: string[]; author: Signa
   return Buffer.from(`${lines.join('\n')}\n\n${messageBody(c.message)}`)
 }
 
-export function formatTag(t: { object: string; type: string; name: string; tagger: Signature; message: string }): Buffer {
+export function formatTag(t: {
+  object: string
+  type: string
+  name: string
+  tagger: Signature
+  message: string
+}): Buffer {
   const head = [`object ${t.object}`, `type ${t.type}`, `tag ${t.name}`, `tagger ${signatureLine(t.tagger)}`]
   return Buffer.from(`${head.join('\n')}\n\n${messageBody(t.message)}`)
 }

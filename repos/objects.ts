@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto'
+import fs from 'node:fs'
 import { access, readFile } from 'node:fs/promises'
-import { join, dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { deflate, inflate } from 'node:zlib'
+
 import git from 'isomorphic-git'
-import fs from 'node:fs'
-import { writeFileDurably, syncDirectories } from './durable-fs.js'
+
+import { syncDirectories, writeFileDurably } from './durable-fs.js'
 
 const deflateAsync = promisify(deflate)
 const inflateAsync = promisify(inflate)

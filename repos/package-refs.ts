@@ -1,5 +1,5 @@
 import { readObject } from './objects.js'
-import { readRef, writeRef, deleteRef } from './refs.js'
+import { deleteRef, readRef, writeRef } from './refs.js'
 
 export const MAIN_REF = 'refs/heads/main'
 

@@ -1,5 +1,7 @@
 import { crc32 } from 'node:zlib'
+
 import yauzl, { type Entry, type ZipFile } from 'yauzl'
+
 import { RepoError } from './errors.js'
 import type { PackageFile } from './package-files.js'
 
@@ -30,7 +32,8 @@ export async function readZipPackage(zip: Buffer, limits: UnpackLimits): Promise
 function openZip(zip: Buffer): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(zip, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true }, (err, archive) => {
-      if (err || !archive) reject(new RepoError('PACKAGE_NOT_ZIP', `The package is not a zip archive: ${err?.message ?? 'unreadable'}.`))
+      if (err || !archive)
+        reject(new RepoError('PACKAGE_NOT_ZIP', `The package is not a zip archive: ${err?.message ?? 'unreadable'}.`))
       else resolve(archive)
     })
   })
@@ -47,13 +50,22 @@ function readEntries(archive: ZipFile, limits: UnpackLimits): Promise<PackageFil
     archive.on('error', fail)
     archive.on('end', () => {
       for (const f of files) {
-        if (dirs.has(f.path)) return fail(new RepoError('PACKAGE_DUPLICATE_ENTRY', `The package holds '${f.path}' both as a file and as a directory.`))
+        if (dirs.has(f.path))
+          return fail(
+            new RepoError(
+              'PACKAGE_DUPLICATE_ENTRY',
+              `The package holds '${f.path}' both as a file and as a directory.`,
+            ),
+          )
       }
       resolve(files)
     })
     archive.on('entry', (entry: Entry) => {
       count += 1
-      if (count > limits.maxEntries) return fail(new RepoError('PACKAGE_TOO_MANY_ENTRIES', `The package holds more than ${limits.maxEntries} entries.`))
+      if (count > limits.maxEntries)
+        return fail(
+          new RepoError('PACKAGE_TOO_MANY_ENTRIES', `The package holds more than ${limits.maxEntries} entries.`),
+        )
       const isDir = entry.fileName.endsWith('/')
       const path = checkPath(isDir ? entry.fileName.slice(0, -1) : entry.fileName)
       if (path instanceof RepoError) return fail(path)
@@ -67,7 +79,12 @@ function readEntries(archive: ZipFile, limits: UnpackLimits): Promise<PackageFil
       for (const d of parentsAndSelf(path).slice(0, -1)) dirs.add(d)
       unpacked += entry.uncompressedSize
       if (unpacked > limits.maxUnpackedBytes) {
-        return fail(new RepoError('PACKAGE_UNPACKED_TOO_LARGE', `The package unpacks to more than ${limits.maxUnpackedBytes} bytes.`))
+        return fail(
+          new RepoError(
+            'PACKAGE_UNPACKED_TOO_LARGE',
+            `The package unpacks to more than ${limits.maxUnpackedBytes} bytes.`,
+          ),
+        )
       }
       archive.openReadStream(entry, (err, stream) => {
         if (err || !stream) return fail(err)
@@ -77,7 +94,13 @@ function readEntries(archive: ZipFile, limits: UnpackLimits): Promise<PackageFil
         stream.on('end', () => {
           const content = Buffer.concat(chunks)
           // yauzl checks sizes but not CRC-32s: without this a damaged entry would be stored as good.
-          if (crc32(content) !== entry.crc32) return fail(new RepoError('PACKAGE_CORRUPT', `The package is a broken zip archive: entry '${path}' fails its CRC-32 check.`))
+          if (crc32(content) !== entry.crc32)
+            return fail(
+              new RepoError(
+                'PACKAGE_CORRUPT',
+                `The package is a broken zip archive: entry '${path}' fails its CRC-32 check.`,
+              ),
+            )
           const kind = (mode & S_IFMT) === S_IFLNK ? 'symlink' : mode & 0o111 ? 'executable' : 'file'
           files.push({ path, kind, content })
           archive.readEntry()
@@ -95,7 +118,8 @@ function parentsAndSelf(path: string): string[] {
 
 /** Returns the normalised path, or the error that refuses it. */
 export function checkPath(name: string): string | RepoError {
-  const unsafe = (why: string) => new RepoError('PACKAGE_UNSAFE_PATH', `The package entry '${name}' is refused: ${why}.`, { entry: name })
+  const unsafe = (why: string) =>
+    new RepoError('PACKAGE_UNSAFE_PATH', `The package entry '${name}' is refused: ${why}.`, { entry: name })
   if (name === '') return unsafe('empty name')
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return unsafe('absolute path')
   if (name.includes('\\')) return unsafe('backslash in path')

@@ -1,8 +1,10 @@
+import fs from 'node:fs'
 import { readFile, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import fs from 'node:fs'
+
 import git from 'isomorphic-git'
-import { writeFileDurably, syncDirectory } from './durable-fs.js'
+
+import { syncDirectory, writeFileDurably } from './durable-fs.js'
 
 /**
  * Refs are written as loose files, atomically and durably. Reads fall back to

@@ -1,7 +1,8 @@
-import { mkdir, rename, rm, stat, readdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { writeFileDurably, syncDirectory, ensureDirectory } from './durable-fs.js'
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { ensureDirectory, syncDirectory, writeFileDurably } from './durable-fs.js'
 import { forgetRepository } from './smart-http/repository-state.js'
 
 /**
@@ -45,7 +46,10 @@ export class RepoStore {
       await ensureDirectory(join(building, dir))
     }
     await writeFileDurably(join(building, 'HEAD'), 'ref: refs/heads/main\n')
-    await writeFileDurably(join(building, 'config'), '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n')
+    await writeFileDurably(
+      join(building, 'config'),
+      '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n',
+    )
     await writeFileDurably(join(building, 'description'), `tagstone function ${id}\n`)
     await syncDirectory(building)
     const target = this.gitdir(id)
@@ -75,7 +79,10 @@ export class RepoStore {
    */
   async sweepTemporaryFiles(id: string): Promise<void> {
     const gitdir = this.gitdir(id)
-    for (const [dir, prefix] of [[gitdir, 'tmp_ref_'], [join(gitdir, 'objects'), 'tmp_obj_']] as const) {
+    for (const [dir, prefix] of [
+      [gitdir, 'tmp_ref_'],
+      [join(gitdir, 'objects'), 'tmp_obj_'],
+    ] as const) {
       const names = await readdir(dir).catch(() => [] as string[])
       await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => rm(join(dir, n), { force: true })))
     }

@@ -1,6 +1,6 @@
-import { ObjectWriter } from './objects.js'
 import { formatTag, TAGSTONE_SIGNATURE } from './object-formats.js'
-import { writeRef, deleteRef } from './refs.js'
+import { ObjectWriter } from './objects.js'
+import { deleteRef, writeRef } from './refs.js'
 
 export const tagRef = (name: string) => `refs/tags/${name}`
 
@@ -17,7 +17,13 @@ export async function writeVersionTagObject(gitdir: string, t: VersionTag): Prom
   const writer = new ObjectWriter(gitdir)
   const oid = await writer.write(
     'tag',
-    formatTag({ object: t.commit, type: 'commit', name: t.name, tagger: { ...TAGSTONE_SIGNATURE, time: t.time }, message: t.message }),
+    formatTag({
+      object: t.commit,
+      type: 'commit',
+      name: t.name,
+      tagger: { ...TAGSTONE_SIGNATURE, time: t.time },
+      message: t.message,
+    }),
   )
   await writer.flush()
   return oid

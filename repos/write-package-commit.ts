@@ -1,5 +1,5 @@
-import { ObjectWriter } from './objects.js'
 import { formatCommit, formatTree, TAGSTONE_SIGNATURE, type TreeEntry } from './object-formats.js'
+import { ObjectWriter } from './objects.js'
 import type { PackageFile } from './package-files.js'
 
 export interface PackageCommit {
@@ -41,7 +41,10 @@ export async function writePackageCommit(
   const tree = await writeDir(writer, root)
   const archiveBlob = await writer.write('blob', p.archive)
   const author = { ...TAGSTONE_SIGNATURE, time: p.time }
-  const commit = await writer.write('commit', formatCommit({ tree, parents: p.parent ? [p.parent] : [], author, message: p.message }))
+  const commit = await writer.write(
+    'commit',
+    formatCommit({ tree, parents: p.parent ? [p.parent] : [], author, message: p.message }),
+  )
   await writer.flush()
   return { commit, tree, archiveBlob }
 }

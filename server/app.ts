@@ -1,12 +1,13 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
+
 import type { Engine } from '../engine/engine.js'
 import { installErrorHandling, RequestError, toFault } from './errors.js'
 import { actAsDefaultAdmin, type Authenticate } from './request-context.js'
 import { aliasRoutes } from './routes/aliases.js'
-import { gitRoutes } from './routes/git.js'
 import { functionRoutes } from './routes/functions.js'
+import { gitRoutes } from './routes/git.js'
 import { versionRoutes } from './routes/versions.js'
 
 export interface AppOptions {
@@ -75,7 +76,10 @@ function installBodyParsers(app: FastifyInstance): void {
     try {
       done(null, JSON.parse(text))
     } catch (err) {
-      done(new RequestError('INVALID_JSON', `The request body is not valid JSON: ${(err as Error).message}.`), undefined)
+      done(
+        new RequestError('INVALID_JSON', `The request body is not valid JSON: ${(err as Error).message}.`),
+        undefined,
+      )
     }
   })
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+
 import { DEFAULT_LIMITS, type Limits } from '../engine/limits.js'
 
 export interface ServeConfig {

@@ -6,7 +6,10 @@ loopback.addAddress('::1', 'ipv6')
 
 /** Whether a listen address only reaches this machine: 127.0.0.0/8, ::1 or `localhost`. */
 export function isLoopbackHost(host: string): boolean {
-  const bare = host.trim().replace(/^\[(.*)\]$/, '$1').toLowerCase()
+  const bare = host
+    .trim()
+    .replace(/^\[(.*)\]$/, '$1')
+    .toLowerCase()
   if (bare === 'localhost') return true
   const family = isIP(bare)
   if (family === 4) return loopback.check(bare, 'ipv4')

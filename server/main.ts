@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from 'fastify'
+
 import { bootstrapAdminToken } from '../engine/admin-token-file.js'
 import { openEngine } from '../engine/engine.js'
 import { buildApp, REDACTED_HEADERS } from './app.js'
@@ -7,7 +8,9 @@ import { isLoopbackHost } from './loopback.js'
 import { gitBasicAuthenticate, tokenAuthenticate } from './token-auth.js'
 
 /** The process's log settings; secrets in headers are redacted. */
-export const serverLoggerOptions = (level = process.env.TAGSTONE_LOG_LEVEL ?? 'info'): FastifyServerOptions['logger'] => ({ level, redact: REDACTED_HEADERS })
+export const serverLoggerOptions = (
+  level = process.env.TAGSTONE_LOG_LEVEL ?? 'info',
+): FastifyServerOptions['logger'] => ({ level, redact: REDACTED_HEADERS })
 
 /** Starts the server process: recovery first, then the listener. Stops cleanly on SIGINT/SIGTERM. */
 export async function serve(config: ServeConfig): Promise<void> {
@@ -19,7 +22,9 @@ export async function serve(config: ServeConfig): Promise<void> {
   const engine = await openEngine({ dataDir: config.dataDir, limits: config.limits })
   const app = await buildApp({
     engine,
-    ...(config.noAuth ? {} : { authenticate: tokenAuthenticate(engine.tokens), authenticateGit: gitBasicAuthenticate(engine.tokens) }),
+    ...(config.noAuth
+      ? {}
+      : { authenticate: tokenAuthenticate(engine.tokens), authenticateGit: gitBasicAuthenticate(engine.tokens) }),
     logger: serverLoggerOptions(),
   })
   if (config.noAuth) {

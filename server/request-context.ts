@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify'
+
 import { DEFAULT_PROJECT, type RequestContext } from '../engine/context.js'
 
 /** Decides who a request acts as; throws (with a code) to refuse it. */

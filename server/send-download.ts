@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify'
+
 import type { Download } from '../engine/records.js'
 
 /** A package as the very bytes uploaded: never compressed, with its md5 for checking. */

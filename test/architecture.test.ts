@@ -1,6 +1,7 @@
-import t from 'tap'
 import { readdir, readFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
+
+import t from 'tap'
 
 /**
  * Imports go server -> engine -> repos, never back; isomorphic-git lives in
@@ -64,7 +65,18 @@ t.test('the checker itself: finds imports and flags the wrong ones', async (t) =
     "/* import { gone } from 'block-comment' */",
     "const url = 'http://example.com' // from 'trailing-comment'",
   ].join('\n')
-  t.same(importsOf(source).sort(), ['../engine/x.js', '../server/y.js', './side-effect.js', './z.js', 'better-sqlite3', 'fastify', 'isomorphic-git'].sort())
+  t.same(
+    importsOf(source).sort(),
+    [
+      '../engine/x.js',
+      '../server/y.js',
+      './side-effect.js',
+      './z.js',
+      'better-sqlite3',
+      'fastify',
+      'isomorphic-git',
+    ].sort(),
+  )
   const file = join(ROOT, 'repos', 'a.ts')
   t.equal(violation('repos', file, '../engine/x.js'), 'repos imports engine')
   t.equal(violation('repos', file, '../server/y.js'), 'repos imports server')
@@ -75,8 +87,15 @@ t.test('the checker itself: finds imports and flags the wrong ones', async (t) =
   t.equal(violation('engine', engineFile, '../../repos/objects.js'), undefined, 'engine may import repos')
   t.equal(violation('engine', engineFile, 'fastify'), 'engine imports fastify')
   t.equal(violation('engine', engineFile, '@fastify/multipart'), 'engine imports @fastify/multipart')
-  t.equal(violation('engine', engineFile, 'isomorphic-git/http/node'), 'engine imports isomorphic-git (repos only)', 'a subpath is the package')
-  t.equal(violation('server', join(ROOT, 'server', 'c.ts'), 'better-sqlite3'), 'server imports better-sqlite3 (engine only)')
+  t.equal(
+    violation('engine', engineFile, 'isomorphic-git/http/node'),
+    'engine imports isomorphic-git (repos only)',
+    'a subpath is the package',
+  )
+  t.equal(
+    violation('server', join(ROOT, 'server', 'c.ts'), 'better-sqlite3'),
+    'server imports better-sqlite3 (engine only)',
+  )
   t.equal(violation('server', join(ROOT, 'server', 'c.ts'), '../engine/engine.js'), undefined)
 })
 

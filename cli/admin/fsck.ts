@@ -34,9 +34,17 @@ function text(r: FsckReport, repair: boolean): string {
   const lines = [`fsck: ${r.checked} function(s) checked, ${r.problems.length} problem(s) found`]
   if (!repair) lines.push(...r.problems.map((p) => `  ${describeProblem(p)}`))
   else {
-    if (r.repaired.length) lines.push(`repaired ${r.repaired.length}:`, ...r.repaired.map((p) => `  ${describeProblem(p)}`))
-    if (r.refused.length) lines.push(`refused ${r.refused.length}:`, ...r.refused.flatMap((x) => [`  ${describeProblem(x.problem)}`, `    why: ${x.why}`]))
-    lines.push(r.remaining.length === 0 ? 'clean after repair' : `${r.remaining.length} problem(s) remain:`, ...r.remaining.map((p) => `  ${describeProblem(p)}`))
+    if (r.repaired.length)
+      lines.push(`repaired ${r.repaired.length}:`, ...r.repaired.map((p) => `  ${describeProblem(p)}`))
+    if (r.refused.length)
+      lines.push(
+        `refused ${r.refused.length}:`,
+        ...r.refused.flatMap((x) => [`  ${describeProblem(x.problem)}`, `    why: ${x.why}`]),
+      )
+    lines.push(
+      r.remaining.length === 0 ? 'clean after repair' : `${r.remaining.length} problem(s) remain:`,
+      ...r.remaining.map((p) => `  ${describeProblem(p)}`),
+    )
   }
   return `${lines.join('\n')}\n`
 }

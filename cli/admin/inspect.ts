@@ -1,4 +1,4 @@
-import { inspectFunction, type FunctionInspection } from '../../engine/admin/inspect.js'
+import { type FunctionInspection, inspectFunction } from '../../engine/admin/inspect.js'
 import type { AdminCommand } from '../admin.js'
 import { parseAdminArgs, reportFailure } from './admin-args.js'
 
@@ -11,7 +11,9 @@ export const inspectCommand: AdminCommand = async (args) => {
   if (!parsed) return 2
   const [id, ...extra] = parsed.positionals
   if (!id || extra.length > 0) {
-    process.stderr.write(`tagstone admin inspect: ${id ? `unexpected argument '${extra[0]}'` : 'a function id is needed'}\n${USAGE}`)
+    process.stderr.write(
+      `tagstone admin inspect: ${id ? `unexpected argument '${extra[0]}'` : 'a function id is needed'}\n${USAGE}`,
+    )
     return 2
   }
   let found: FunctionInspection
@@ -38,11 +40,16 @@ function text(x: FunctionInspection): string {
     `  repo ${x.repo.path} ${x.repo.exists ? `${x.repo.bytes} bytes` : 'MISSING'}`,
     `versions (${x.versions.length}):`,
     ...x.versions.map(
-      (v) => `  ${v.tag.padEnd(5)} ${v.state.padEnd(8)} ${v.status.padEnd(9)} commit ${v.commit} tree ${v.tree} size ${v.size ?? '-'} created ${v.created_at}${v.deleted_at ? ` deleted ${v.deleted_at}` : ''}`,
+      (v) =>
+        `  ${v.tag.padEnd(5)} ${v.state.padEnd(8)} ${v.status.padEnd(9)} commit ${v.commit} tree ${v.tree} size ${v.size ?? '-'} created ${v.created_at}${v.deleted_at ? ` deleted ${v.deleted_at}` : ''}`,
     ),
     `aliases (${x.aliases.length}):`,
     ...x.aliases.map((a) => `  ${a.name} (project ${a.project_id}) -> version ${a.function_version}`),
   ]
-  if (x.operations.length) lines.push(`unsettled operations (${x.operations.length}):`, ...x.operations.map((o) => `  #${o.id} ${o.kind} since ${o.created_at}`))
+  if (x.operations.length)
+    lines.push(
+      `unsettled operations (${x.operations.length}):`,
+      ...x.operations.map((o) => `  #${o.id} ${o.kind} since ${o.created_at}`),
+    )
   return `${lines.join('\n')}\n`
 }

@@ -1,4 +1,4 @@
-import { storeStats, type StoreStats } from '../../engine/admin/stats.js'
+import { type StoreStats, storeStats } from '../../engine/admin/stats.js'
 import type { AdminCommand } from '../admin.js'
 import { parseAdminArgs, reportFailure } from './admin-args.js'
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+
 import { openTokenStore } from '../../engine/open-token-store.js'
 import type { TokenRecord } from '../../engine/tokens.js'
 import type { AdminCommand } from '../admin.js'
@@ -52,16 +53,31 @@ export const tokenCommand: AdminCommand = async (args) => {
   }
 }
 
-function create(dataDir: string, operands: string[], values: { project?: string; role?: string; label?: string; json?: boolean }): number {
+function create(
+  dataDir: string,
+  operands: string[],
+  values: { project?: string; role?: string; label?: string; json?: boolean },
+): number {
   noOperands(operands)
   if (!values.project) throw new UsageError('--project is required')
   const role = values.role ?? 'member'
   if (role !== 'member' && role !== 'admin') throw new UsageError(`--role must be member or admin, not '${role}'`)
   const store = openTokenStore(dataDir, { create: true })
   try {
-    const made = store.createToken({ projectId: values.project, role, ...(values.label !== undefined ? { label: values.label } : {}) })
+    const made = store.createToken({
+      projectId: values.project,
+      role,
+      ...(values.label !== undefined ? { label: values.label } : {}),
+    })
     const out = values.json
-      ? JSON.stringify({ id: made.id, project: made.project_id, role: made.role, label: made.label, created_at: made.created_at, token: made.token })
+      ? JSON.stringify({
+          id: made.id,
+          project: made.project_id,
+          role: made.role,
+          label: made.label,
+          created_at: made.created_at,
+          token: made.token,
+        })
       : made.token
     process.stdout.write(`${out}\n`)
     return 0
@@ -93,19 +109,41 @@ function revoke(dataDir: string, operands: string[], json: boolean): number {
       process.stderr.write(`tagstone admin token: no token with id ${id}\n`)
       return 1
     }
-    process.stdout.write(json ? `${JSON.stringify(listed(revoked))}\n` : `revoked ${revoked.id} (project ${revoked.project_id}, ${revoked.role}) at ${revoked.revoked_at}\n`)
+    process.stdout.write(
+      json
+        ? `${JSON.stringify(listed(revoked))}\n`
+        : `revoked ${revoked.id} (project ${revoked.project_id}, ${revoked.role}) at ${revoked.revoked_at}\n`,
+    )
     return 0
   } finally {
     store.close()
   }
 }
 
-const listed = (t: TokenRecord) => ({ id: t.id, project: t.project_id, role: t.role, label: t.label, created_at: t.created_at, revoked_at: t.revoked_at })
+const listed = (t: TokenRecord) => ({
+  id: t.id,
+  project: t.project_id,
+  role: t.role,
+  label: t.label,
+  created_at: t.created_at,
+  revoked_at: t.revoked_at,
+})
 
 function table(tokens: TokenRecord[]): string {
-  const rows = [['ID', 'PROJECT', 'ROLE', 'CREATED', 'REVOKED', 'LABEL'], ...tokens.map((t) => [t.id, t.project_id, t.role, t.created_at, t.revoked_at ?? '-', t.label ?? ''])]
+  const rows = [
+    ['ID', 'PROJECT', 'ROLE', 'CREATED', 'REVOKED', 'LABEL'],
+    ...tokens.map((t) => [t.id, t.project_id, t.role, t.created_at, t.revoked_at ?? '-', t.label ?? '']),
+  ]
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
-  return rows.map((r) => `${r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}\n`).join('')
+  return rows
+    .map(
+      (r) =>
+        `${r
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
+    .join('')
 }
 
 function noOperands(operands: string[]): void {

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs'
+
 import { RepoStore } from '../../repos/repo-store.js'
 import type { EngineDeps } from '../deps.js'
 import { databasePath } from '../engine.js'
 import { EngineError } from '../errors.js'
-import { prepareAdminStatements, type AdminStatements } from '../store/admin-statements.js'
+import { type AdminStatements, prepareAdminStatements } from '../store/admin-statements.js'
 import { openDatabase } from '../store/open-database.js'
 import { prepareStatements } from '../store/statements.js'
 
@@ -25,7 +26,8 @@ export function adminDepsOf(deps: Pick<EngineDeps, 'db' | 'sql' | 'repos' | 'now
  */
 export function openAdminDeps(dataDir: string, options: { write?: boolean } = {}): AdminDeps & { close(): void } {
   const path = databasePath(dataDir)
-  if (!existsSync(path)) throw new EngineError('INVALID_FIELD', `No tagstone data in ${dataDir} (no ${path}).`, { field: 'data' })
+  if (!existsSync(path))
+    throw new EngineError('INVALID_FIELD', `No tagstone data in ${dataDir} (no ${path}).`, { field: 'data' })
   const db = openDatabase(path, { readonly: !options.write })
   const deps = adminDepsOf({ db, sql: prepareStatements(db), repos: new RepoStore(dataDir), now: () => new Date() })
   return { ...deps, close: () => db.close() }
@@ -34,7 +36,11 @@ export function openAdminDeps(dataDir: string, options: { write?: boolean } = {}
 /** A data directory (opened for the call and closed after) or the deps of an engine already open. */
 export type AdminTarget = string | Pick<EngineDeps, 'db' | 'sql' | 'repos' | 'now'>
 
-export async function withAdminDeps<T>(target: AdminTarget, options: { write?: boolean }, work: (d: AdminDeps) => Promise<T>): Promise<T> {
+export async function withAdminDeps<T>(
+  target: AdminTarget,
+  options: { write?: boolean },
+  work: (d: AdminDeps) => Promise<T>,
+): Promise<T> {
   if (typeof target !== 'string') return work(adminDepsOf(target))
   const owned = openAdminDeps(target, options)
   try {

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+
 import { listArchiveRefs, listTagRefs } from '../../repos/inspect-repo.js'
 import { archiveRef, MAIN_REF, readMain } from '../../repos/package-refs.js'
 import { tagRef } from '../../repos/version-tags.js'
 import type { AdminDeps } from './admin-deps.js'
-import { readFunctionSnapshot, sameSnapshot, type FunctionSnapshot } from './function-snapshot.js'
+import { type FunctionSnapshot, readFunctionSnapshot, sameSnapshot } from './function-snapshot.js'
 import {
   checkArchive,
   checkTagObject,
@@ -50,8 +51,18 @@ export async function checkFunction(d: AdminDeps, id: string): Promise<Problem[]
 async function compareWithGit(d: AdminDeps, s: FunctionSnapshot): Promise<Problem[]> {
   const fid = s.fn.id
   const problems: Problem[] = []
-  const add = (what: ProblemKind, fields: { version?: number; subject?: string; expected: string | null; found: string | null }) =>
-    problems.push({ function: fid, ...(fields.version === undefined ? {} : { version: fields.version }), what, ...(fields.subject ? { subject: fields.subject } : {}), expected: fields.expected, found: fields.found })
+  const add = (
+    what: ProblemKind,
+    fields: { version?: number; subject?: string; expected: string | null; found: string | null },
+  ) =>
+    problems.push({
+      function: fid,
+      ...(fields.version === undefined ? {} : { version: fields.version }),
+      what,
+      ...(fields.subject ? { subject: fields.subject } : {}),
+      expected: fields.expected,
+      found: fields.found,
+    })
 
   if (s.fn.state !== 'active') {
     add('function-unsettled', { expected: 'active', found: s.fn.state })
@@ -78,8 +89,15 @@ async function compareWithGit(d: AdminDeps, s: FunctionSnapshot): Promise<Proble
   }
   const checkCommit = async (commit: string, recordedTree: string, version?: number) => {
     const got = await treeOf(commit)
-    if (!got.ok) add('commit-missing', { version, subject: commit, expected: `commit with tree ${recordedTree}`, found: got.found })
-    else if (got.tree !== recordedTree) add('tree-mismatch', { version, subject: commit, expected: recordedTree, found: got.tree })
+    if (!got.ok)
+      add('commit-missing', {
+        version,
+        subject: commit,
+        expected: `commit with tree ${recordedTree}`,
+        found: got.found,
+      })
+    else if (got.tree !== recordedTree)
+      add('tree-mismatch', { version, subject: commit, expected: recordedTree, found: got.tree })
   }
 
   for (const pkg of s.packages) {
@@ -88,10 +106,12 @@ async function compareWithGit(d: AdminDeps, s: FunctionSnapshot): Promise<Proble
     const named = archives.get(pkg.commit_oid) ?? null
     if (named !== pkg.archive_blob) add('archive-ref-moved', { subject: ref, expected: pkg.archive_blob, found: named })
     const archive = await checkArchive(gitdir, pkg)
-    if (!archive.ok) add('archive-corrupt', { subject: pkg.archive_blob, expected: expectedArchive(pkg), found: archive.found })
+    if (!archive.ok)
+      add('archive-corrupt', { subject: pkg.archive_blob, expected: expectedArchive(pkg), found: archive.found })
   }
   for (const [commit, blob] of archives) {
-    if (!s.packages.some((p) => p.commit_oid === commit)) add('archive-ref-without-package', { subject: archiveRef(commit), expected: null, found: blob })
+    if (!s.packages.some((p) => p.commit_oid === commit))
+      add('archive-ref-without-package', { subject: archiveRef(commit), expected: null, found: blob })
   }
 
   for (const v of s.versions) {
@@ -107,11 +127,18 @@ async function compareWithGit(d: AdminDeps, s: FunctionSnapshot): Promise<Proble
       continue
     }
     const object = await checkTagObject(gitdir, v)
-    if (!object.ok) add('tag-object-wrong', { version: n, subject: v.tag_oid ?? subject, expected: expectedTagObject(v), found: object.found })
+    if (!object.ok)
+      add('tag-object-wrong', {
+        version: n,
+        subject: v.tag_oid ?? subject,
+        expected: expectedTagObject(v),
+        found: object.found,
+      })
     if (!tag) add('tag-missing', { version: n, subject, expected: v.tag_oid, found: null })
     else if (tag !== v.tag_oid) add('tag-moved', { version: n, subject, expected: v.tag_oid, found: tag })
     await checkCommit(v.commit_oid, v.tree_oid, n)
-    if (!s.packages.some((p) => p.commit_oid === v.commit_oid)) add('version-package-missing', { version: n, subject: v.commit_oid, expected: 'a package row', found: null })
+    if (!s.packages.some((p) => p.commit_oid === v.commit_oid))
+      add('version-package-missing', { version: n, subject: v.commit_oid, expected: 'a package row', found: null })
   }
   const rows = new Set(s.versions.map((v) => `v${v.version_number}`))
   for (const [name, oid] of tags) {

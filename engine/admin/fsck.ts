@@ -1,8 +1,8 @@
 import { settleOperation } from '../recovery.js'
-import { withAdminDeps, type AdminDeps, type AdminTarget } from './admin-deps.js'
+import { type AdminDeps, type AdminTarget, withAdminDeps } from './admin-deps.js'
 import { checkFunction } from './check-function.js'
+import { type FsckReport, type Problem, type Refusal, sameProblem } from './problems.js'
 import { repairProblem } from './repair.js'
-import { sameProblem, type FsckReport, type Problem, type Refusal } from './problems.js'
 
 export interface FsckOptions {
   /** Fix what is safe to fix. Best run with the server stopped: it settles leftover operations. */
@@ -42,7 +42,12 @@ export function fsck(target: AdminTarget, options: FsckOptions = {}): Promise<Fs
 async function settleOperations(d: AdminDeps, repaired: Problem[], refused: Refusal[]): Promise<Problem[]> {
   const problems: Problem[] = []
   for (const op of d.admin.operations()) {
-    const problem: Problem = { function: op.function_id, what: 'unsettled-operation', expected: null, found: `operation #${op.id} ${op.kind} ${op.payload} since ${op.created_at}` }
+    const problem: Problem = {
+      function: op.function_id,
+      what: 'unsettled-operation',
+      expected: null,
+      found: `operation #${op.id} ${op.kind} ${op.payload} since ${op.created_at}`,
+    }
     problems.push(problem)
     try {
       await settleOperation(d, op)
@@ -59,7 +64,11 @@ async function settleOperations(d: AdminDeps, repaired: Problem[], refused: Refu
  * `confirm` (a check beside a possibly running server), a function that shows
  * problems is looked at once more and only what both looks found is reported.
  */
-async function checkAll(d: AdminDeps, options: FsckOptions, confirm: boolean): Promise<{ checked: number; problems: Problem[] }> {
+async function checkAll(
+  d: AdminDeps,
+  options: FsckOptions,
+  confirm: boolean,
+): Promise<{ checked: number; problems: Problem[] }> {
   const dirs = await d.repos.list()
   const ids = d.admin.functionIds().map((r) => r.id)
   const problems: Problem[] = []
@@ -77,7 +86,13 @@ async function checkAll(d: AdminDeps, options: FsckOptions, confirm: boolean): P
   for (const id of dirs) {
     // A function created since the listing above, or deleted since: not an orphan.
     if (known.has(id) || d.admin.functionById(id) || !(await d.repos.exists(id))) continue
-    problems.push({ function: id, what: 'repo-without-function', subject: d.repos.gitdir(id), expected: 'a function row', found: null })
+    problems.push({
+      function: id,
+      what: 'repo-without-function',
+      subject: d.repos.gitdir(id),
+      expected: 'a function row',
+      found: null,
+    })
   }
   return { checked: ids.length + problems.filter((p) => p.what === 'repo-without-function').length, problems }
 }

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto'
-import { isTagstoneVersionTag, parseCommitObject, parseTagObject, readVerifiedObject } from '../../repos/inspect-repo.js'
+
+import {
+  isTagstoneVersionTag,
+  parseCommitObject,
+  parseTagObject,
+  readVerifiedObject,
+} from '../../repos/inspect-repo.js'
 import type { PackageRow, VersionRow } from '../store/rows.js'
 
 /** What git holds compared with what SQLite recorded: fine, or what was found instead. */
@@ -47,7 +53,8 @@ export async function checkTagObject(gitdir: string, v: VersionRow): Promise<Ver
   return { ok: true }
 }
 
-export const expectedTagObject = (v: VersionRow) => `${v.tag_oid ?? '?'}: tag v${v.version_number} on commit ${v.commit_oid}`
+export const expectedTagObject = (v: VersionRow) =>
+  `${v.tag_oid ?? '?'}: tag v${v.version_number} on commit ${v.commit_oid}`
 
 /**
  * Whether a tag with no version row is one tagstone made for a version:

@@ -2,7 +2,7 @@ import { directoryBytes, listTagRefs, mainHistoryLength } from '../../repos/insp
 import { readMain } from '../../repos/package-refs.js'
 import { EngineError } from '../errors.js'
 import { requireUuid } from '../ids.js'
-import { withAdminDeps, type AdminTarget } from './admin-deps.js'
+import { type AdminTarget, withAdminDeps } from './admin-deps.js'
 import { readFunctionSnapshot } from './function-snapshot.js'
 
 /** One function as an operator needs to see it: SQLite's rows and what its repository holds. */
@@ -81,7 +81,11 @@ export function inspectFunction(target: AdminTarget, functionId: string): Promis
       }),
       aliases: aliases.map((a) => ({ name: a.name, project_id: a.project_id, function_version: a.function_version })),
       packages: s.packages.length,
-      main: { commit: exists ? await readMain(gitdir) : null, history_length: history.commits, history_complete: history.complete },
+      main: {
+        commit: exists ? await readMain(gitdir) : null,
+        history_length: history.commits,
+        history_complete: history.complete,
+      },
       repo: { path: gitdir, exists, bytes: exists ? await directoryBytes(gitdir) : 0 },
       operations: s.operations.map((op) => ({ id: op.id, kind: op.kind, created_at: op.created_at })),
     }

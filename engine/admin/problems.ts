@@ -58,5 +58,9 @@ export function describeProblem(p: Problem): string {
 }
 
 export const sameProblem = (a: Problem, b: Problem) =>
-  a.function === b.function && a.version === b.version && a.what === b.what && a.subject === b.subject &&
-  a.expected === b.expected && a.found === b.found
+  a.function === b.function &&
+  a.version === b.version &&
+  a.what === b.what &&
+  a.subject === b.subject &&
+  a.expected === b.expected &&
+  a.found === b.found

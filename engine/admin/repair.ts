@@ -3,7 +3,7 @@ import { deleteRef, writeRef } from '../../repos/refs.js'
 import { tagRef, writeVersionTagObject } from '../../repos/version-tags.js'
 import { formatTime } from '../time.js'
 import type { AdminDeps } from './admin-deps.js'
-import { readFunctionSnapshot, type FunctionSnapshot } from './function-snapshot.js'
+import { type FunctionSnapshot, readFunctionSnapshot } from './function-snapshot.js'
 import { checkArchive, checkTagObject, commitTree, highestRowNumber, isTagstoneTag, tagNumber } from './git-evidence.js'
 import type { Problem, ProblemKind } from './problems.js'
 
@@ -20,15 +20,19 @@ const REFUSALS: Partial<Record<ProblemKind, (p: Problem) => string>> = {
   'repo-missing': (p) =>
     `the function's code exists nowhere else; ${FROM_BACKUP} (${p.subject}), or delete the function through the API if it is meant to go`,
   'repo-without-function': () =>
-    'no function row owns this repository, so it is not tagstone\'s to delete; move it out of repos/ by hand, or restore tagstone.db if the row was lost',
+    "no function row owns this repository, so it is not tagstone's to delete; move it out of repos/ by hand, or restore tagstone.db if the row was lost",
   'function-unsettled': (p) =>
     `the function is '${p.found}' with no operation saying how to finish; delete it through the API, or restore tagstone.db from a backup`,
-  'head-package-missing': () => "the upload's md5, sha256 and size were only in SQLite; restore tagstone.db from a backup",
-  'commit-missing': (p) => `a commit's id covers the whole package, so it cannot be rebuilt from SQLite; restore the repository from a backup (commit ${p.subject})`,
-  'tree-mismatch': () => 'a commit id fixes its tree, so either the row or the object was altered; restore the altered one from a backup',
+  'head-package-missing': () =>
+    "the upload's md5, sha256 and size were only in SQLite; restore tagstone.db from a backup",
+  'commit-missing': (p) =>
+    `a commit's id covers the whole package, so it cannot be rebuilt from SQLite; restore the repository from a backup (commit ${p.subject})`,
+  'tree-mismatch': () =>
+    'a commit id fixes its tree, so either the row or the object was altered; restore the altered one from a backup',
   'archive-corrupt': (p) =>
     `the uploaded bytes cannot be rebuilt (the zip is not derivable from the tree); downloads of this package fail until the blob ${p.subject} is restored from a backup`,
-  'version-package-missing': () => "the version's package row (md5, archive) was only in SQLite; restore tagstone.db from a backup",
+  'version-package-missing': () =>
+    "the version's package row (md5, archive) was only in SQLite; restore tagstone.db from a backup",
 }
 
 type Fixer = (d: AdminDeps, s: FunctionSnapshot, p: Problem) => Promise<RepairOutcome>
@@ -43,7 +47,10 @@ const FIXERS: Partial<Record<ProblemKind, Fixer>> = {
     const head = s.fn.head_commit
     if (!head) return refuse('SQLite records no head commit to put main back on')
     const commit = await commitTree(d.repos.gitdir(s.fn.id), head)
-    if (!commit.ok) return refuse(`the recorded head commit ${head} is not usable (${commit.found}); restore the repository from a backup`)
+    if (!commit.ok)
+      return refuse(
+        `the recorded head commit ${head} is not usable (${commit.found}); restore the repository from a backup`,
+      )
     await writeRef(d.repos.gitdir(s.fn.id), MAIN_REF, head)
     return done
   },
@@ -52,7 +59,8 @@ const FIXERS: Partial<Record<ProblemKind, Fixer>> = {
     const pkg = s.packages.find((x) => archiveRef(x.commit_oid) === p.subject)
     if (!pkg) return refuse('the package row is gone')
     const archive = await checkArchive(d.repos.gitdir(s.fn.id), pkg)
-    if (!archive.ok) return refuse(`the recorded archive blob is not the upload either (${archive.found}); restore it from a backup`)
+    if (!archive.ok)
+      return refuse(`the recorded archive blob is not the upload either (${archive.found}); restore it from a backup`)
     await writeRef(d.repos.gitdir(s.fn.id), archiveRef(pkg.commit_oid), pkg.archive_blob)
     return done
   },
@@ -110,15 +118,28 @@ const FIXERS: Partial<Record<ProblemKind, Fixer>> = {
  * from the row when it is missing, and accepted only if it hashes to the
  * recorded id (proof it is the very same tag); then the ref is put back on it.
  */
-async function restoreVersionTag(d: AdminDeps, s: FunctionSnapshot, n: number, options: { refToo: boolean }): Promise<RepairOutcome> {
+async function restoreVersionTag(
+  d: AdminDeps,
+  s: FunctionSnapshot,
+  n: number,
+  options: { refToo: boolean },
+): Promise<RepairOutcome> {
   const v = s.versions.find((x) => x.version_number === n && x.state === 'live')
   if (!v?.tag_oid) return refuse('no live version row with a recorded tag object')
   const gitdir = d.repos.gitdir(s.fn.id)
   let object = await checkTagObject(gitdir, v)
   if (!object.ok && object.missing) {
     const time = Date.parse(`${v.created_at.replace(' ', 'T')}Z`) / 1000
-    const rebuilt = await writeVersionTagObject(gitdir, { name: `v${n}`, commit: v.commit_oid, message: v.description, time })
-    if (rebuilt !== v.tag_oid) return refuse(`the tag object rebuilt from the row hashes to ${rebuilt}, not the recorded ${v.tag_oid}: the row was altered; restore tagstone.db from a backup`)
+    const rebuilt = await writeVersionTagObject(gitdir, {
+      name: `v${n}`,
+      commit: v.commit_oid,
+      message: v.description,
+      time,
+    })
+    if (rebuilt !== v.tag_oid)
+      return refuse(
+        `the tag object rebuilt from the row hashes to ${rebuilt}, not the recorded ${v.tag_oid}: the row was altered; restore tagstone.db from a backup`,
+      )
     object = await checkTagObject(gitdir, v)
   }
   if (!object.ok) {

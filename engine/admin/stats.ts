@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises'
+
 import { directoryBytes } from '../../repos/inspect-repo.js'
-import { withAdminDeps, type AdminTarget } from './admin-deps.js'
+import { type AdminTarget, withAdminDeps } from './admin-deps.js'
 
 /** The size of a whole store, for an operator. */
 export interface StoreStats {
@@ -19,7 +20,11 @@ export interface StoreStats {
   operations: number
 }
 
-const fileBytes = (path: string) => stat(path).then((s) => s.size, () => 0)
+const fileBytes = (path: string) =>
+  stat(path).then(
+    (s) => s.size,
+    () => 0,
+  )
 
 /** Counts and sizes of the whole store. Reads only; given a data directory it opens it read-only. */
 export function storeStats(target: AdminTarget): Promise<StoreStats> {

@@ -1,6 +1,6 @@
 import type { Db } from './open-database.js'
-import { statementMakers } from './statement-makers.js'
 import type { AliasRow, FunctionRow, OperationRow, PackageRow, VersionRow } from './rows.js'
+import { statementMakers } from './statement-makers.js'
 
 /**
  * The statements of the admin tools (fsck, inspect, stats). The reads work on a

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3'
+
 import { MIGRATIONS } from './migrations.js'
 
 export type Db = Database.Database

@@ -1,7 +1,7 @@
 import { CorruptRepositoryError } from './object-types.js'
 
 /** Rebuilds an object from its base and git's delta instructions (copy-from-base / insert). */
-export function applyDelta (base: Buffer, delta: Buffer): Buffer {
+export function applyDelta(base: Buffer, delta: Buffer): Buffer {
   let at = 0
   const readSize = (): number => {
     let size = 0
@@ -46,6 +46,6 @@ export function applyDelta (base: Buffer, delta: Buffer): Buffer {
   return result
 }
 
-function fail (): never {
+function fail(): never {
   throw new CorruptRepositoryError('malformed delta in pack')
 }

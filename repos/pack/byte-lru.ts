@@ -3,15 +3,22 @@
  * git objects and packs range from a few bytes to many megabytes.
  */
 export class ByteLru<V> {
-  readonly #entries = new Map<string, { value: V, bytes: number }>()
+  readonly #entries = new Map<string, { value: V; bytes: number }>()
   #bytes = 0
 
-  constructor (readonly maxBytes: number, readonly maxEntryBytes = maxBytes) {}
+  constructor(
+    readonly maxBytes: number,
+    readonly maxEntryBytes = maxBytes,
+  ) {}
 
-  get bytes (): number { return this.#bytes }
-  get size (): number { return this.#entries.size }
+  get bytes(): number {
+    return this.#bytes
+  }
+  get size(): number {
+    return this.#entries.size
+  }
 
-  get (key: string): V | undefined {
+  get(key: string): V | undefined {
     const entry = this.#entries.get(key)
     if (entry === undefined) return undefined
     // Re-inserting moves the key to the young end of the Map's insertion order.
@@ -21,7 +28,7 @@ export class ByteLru<V> {
   }
 
   /** Stores the value unless it alone would exceed the per-entry bound; evicts the oldest. */
-  set (key: string, value: V, bytes: number): boolean {
+  set(key: string, value: V, bytes: number): boolean {
     this.delete(key)
     if (bytes > this.maxEntryBytes || bytes > this.maxBytes) return false
     this.#entries.set(key, { value, bytes })
@@ -34,7 +41,7 @@ export class ByteLru<V> {
     return true
   }
 
-  delete (key: string): void {
+  delete(key: string): void {
     const entry = this.#entries.get(key)
     if (entry === undefined) return
     this.#entries.delete(key)
@@ -42,13 +49,13 @@ export class ByteLru<V> {
   }
 
   /** Drops every key that starts with the prefix (e.g. one repository's entries). */
-  deletePrefix (prefix: string): void {
+  deletePrefix(prefix: string): void {
     for (const key of [...this.#entries.keys()]) {
       if (key.startsWith(prefix)) this.delete(key)
     }
   }
 
-  clear (): void {
+  clear(): void {
     this.#entries.clear()
     this.#bytes = 0
   }

@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { CorruptRepositoryError, isObjectType, type GitObject } from './object-types.js'
+
+import { CorruptRepositoryError, type GitObject, isObjectType } from './object-types.js'
 import { inflate } from './zlib-async.js'
 
-export function looseObjectPath (gitdir: string, oid: string): string {
+export function looseObjectPath(gitdir: string, oid: string): string {
   return path.join(gitdir, 'objects', oid.slice(0, 2), oid.slice(2))
 }
 
 /** Reads a loose object, or returns undefined when there is no such file. */
-export async function readLooseObject (gitdir: string, oid: string): Promise<GitObject | undefined> {
+export async function readLooseObject(gitdir: string, oid: string): Promise<GitObject | undefined> {
   let deflated: Buffer
   try {
     deflated = await readFile(looseObjectPath(gitdir, oid))
@@ -26,7 +27,7 @@ export async function readLooseObject (gitdir: string, oid: string): Promise<Git
 }
 
 /** Splits the inflated "<type> <size>\0<content>" form of a loose object. */
-export function parseLooseObject (oid: string, raw: Buffer): GitObject {
+export function parseLooseObject(oid: string, raw: Buffer): GitObject {
   const nul = raw.indexOf(0)
   const header = nul > 0 ? raw.toString('latin1', 0, nul) : ''
   const space = header.indexOf(' ')

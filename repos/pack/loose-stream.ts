@@ -3,16 +3,21 @@ import { open } from 'node:fs/promises'
 import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import zlib from 'node:zlib'
+
 import { CorruptRepositoryError, isObjectType, type ObjectType } from './object-types.js'
 import { PACK_COMPRESSION_LEVEL } from './zlib-async.js'
 
 /** Loose files larger than this are recompressed as a stream rather than in one piece. */
 export const LOOSE_STREAM_BYTES = 1024 * 1024
 
-export interface LooseHeader { type: ObjectType, size: number, headerLength: number }
+export interface LooseHeader {
+  type: ObjectType
+  size: number
+  headerLength: number
+}
 
 /** Reads only the "<type> <size>\0" in front of a loose object, inflating as little as it can. */
-export async function readLooseHeader (file: string, oid: string): Promise<LooseHeader> {
+export async function readLooseHeader(file: string, oid: string): Promise<LooseHeader> {
   const handle = await open(file, 'r')
   try {
     for (let length = 256; length <= 64 * 1024; length *= 4) {
@@ -44,7 +49,7 @@ export async function readLooseHeader (file: string, oid: string): Promise<Loose
  * Streams a loose object's content recompressed as a pack entry's zlib data: inflate, drop the
  * loose header, deflate. Memory stays at a few stream buffers whatever the object's size.
  */
-export async function * streamLooseContent (file: string, header: LooseHeader, oid: string): AsyncGenerator<Buffer> {
+export async function* streamLooseContent(file: string, header: LooseHeader, oid: string): AsyncGenerator<Buffer> {
   const content = new SkipHeader(header.headerLength)
   const deflater = zlib.createDeflate({ level: PACK_COMPRESSION_LEVEL })
   const flowing = pipeline(createReadStream(file), zlib.createInflate(), content, deflater)
@@ -52,7 +57,9 @@ export async function * streamLooseContent (file: string, header: LooseHeader, o
   for await (const chunk of deflater) yield chunk as Buffer
   await flowing
   if (content.passed !== header.size) {
-    throw new CorruptRepositoryError(`loose object ${oid} holds ${content.passed} bytes, its header says ${header.size}`)
+    throw new CorruptRepositoryError(
+      `loose object ${oid} holds ${content.passed} bytes, its header says ${header.size}`,
+    )
   }
 }
 
@@ -60,12 +67,12 @@ class SkipHeader extends Transform {
   passed = 0
   #toSkip: number
 
-  constructor (bytes: number) {
+  constructor(bytes: number) {
     super()
     this.#toSkip = bytes
   }
 
-  override _transform (chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     const skip = Math.min(this.#toSkip, chunk.length)
     this.#toSkip -= skip
     const rest = chunk.subarray(skip)

@@ -1,24 +1,27 @@
 import { access, readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
+
 import { applyDelta } from './apply-delta.js'
 import type { ByteLru } from './byte-lru.js'
 import { looseObjectPath, readLooseObject } from './loose-objects.js'
 import {
-  CorruptRepositoryError, ObjectNotFoundError, objectTypeForCode, OBJ_OFS_DELTA, type GitObject
+  CorruptRepositoryError,
+  type GitObject,
+  OBJ_OFS_DELTA,
+  ObjectNotFoundError,
+  objectTypeForCode,
 } from './object-types.js'
-import { PackFile, type PackEntryHeader } from './pack-file.js'
+import { type PackEntryHeader, PackFile } from './pack-file.js'
 import { PackIndex } from './pack-index.js'
 import { inflate } from './zlib-async.js'
 
-export type ObjectLocation =
-  | { kind: 'loose' }
-  | { kind: 'packed', pack: PackFile, offset: number }
+export type ObjectLocation = { kind: 'loose' } | { kind: 'packed'; pack: PackFile; offset: number }
 
 /** Delta chains longer than this are refused rather than followed (git's own limit is lower). */
 const MAX_DELTA_CHAIN = 10_000
 
 /** Names of the packs in a repository, sorted: part of the key that says whether caches still hold. */
-export async function listPackNames (gitdir: string): Promise<string[]> {
+export async function listPackNames(gitdir: string): Promise<string[]> {
   let names: string[]
   try {
     names = await readdir(path.join(gitdir, 'objects', 'pack'))
@@ -26,9 +29,11 @@ export async function listPackNames (gitdir: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw error
   }
-  const packs = new Set(names.filter(name => name.endsWith('.pack')).map(name => name.slice(0, -5)))
-  return names.filter(name => name.endsWith('.idx') && packs.has(name.slice(0, -4)))
-    .map(name => name.slice(0, -4)).sort()
+  const packs = new Set(names.filter((name) => name.endsWith('.pack')).map((name) => name.slice(0, -5)))
+  return names
+    .filter((name) => name.endsWith('.idx') && packs.has(name.slice(0, -4)))
+    .map((name) => name.slice(0, -4))
+    .sort()
 }
 
 /**
@@ -42,38 +47,49 @@ export class ObjectStore {
   #users = 0
   #retired = false
 
-  private constructor (readonly gitdir: string, readonly packs: PackFile[], cache: ByteLru<GitObject>) {
+  private constructor(
+    readonly gitdir: string,
+    readonly packs: PackFile[],
+    cache: ByteLru<GitObject>,
+  ) {
     this.#cache = cache
     this.#cachePrefix = `${gitdir}\0`
   }
 
-  static async open (
-    gitdir: string, packNames: string[], cache: ByteLru<GitObject>, packBlocks: ByteLru<Buffer>
+  static async open(
+    gitdir: string,
+    packNames: string[],
+    cache: ByteLru<GitObject>,
+    packBlocks: ByteLru<Buffer>,
   ): Promise<ObjectStore> {
     const packDir = path.join(gitdir, 'objects', 'pack')
-    const packs = await Promise.all(packNames.map(async name => {
-      const packPath = path.join(packDir, `${name}.pack`)
-      const [idx, info] = await Promise.all([readFile(path.join(packDir, `${name}.idx`)), stat(packPath)])
-      return new PackFile(packPath, new PackIndex(idx, info.size, name), info.size, packBlocks)
-    }))
+    const packs = await Promise.all(
+      packNames.map(async (name) => {
+        const packPath = path.join(packDir, `${name}.pack`)
+        const [idx, info] = await Promise.all([readFile(path.join(packDir, `${name}.idx`)), stat(packPath)])
+        return new PackFile(packPath, new PackIndex(idx, info.size, name), info.size, packBlocks)
+      }),
+    )
     return new ObjectStore(gitdir, packs, cache)
   }
 
   /** Marks a request as using the store, so that retiring it does not close files under it. */
-  retain (): void { this.#users++ }
+  retain(): void {
+    this.#users++
+  }
 
-  release (): void {
+  release(): void {
     this.#users--
     if (this.#retired && this.#users === 0) void this.#closePacks()
   }
 
   /** The repository's packs changed: close files as soon as the last user is done. */
-  retire (): void {
+  retire(): void {
     this.#retired = true
     if (this.#users === 0) void this.#closePacks()
   }
 
-  async locate (oid: string): Promise<ObjectLocation | undefined> {
+  async locate(oid: string): Promise<ObjectLocation | undefined> {
     const key = Buffer.from(oid, 'hex')
     for (const pack of this.packs) {
       const position = pack.index.find(key)
@@ -91,21 +107,22 @@ export class ObjectStore {
    * Reads an object. Trees, commits and tags are cached (walks read them again and again); blobs
    * only when `keep` says so, e.g. as delta bases, so that big files do not flush the cache.
    */
-  async read (oid: string, keep = false): Promise<GitObject> {
+  async read(oid: string, keep = false): Promise<GitObject> {
     const cached = this.#cache.get(this.#cachePrefix + oid)
     if (cached !== undefined) return cached
     const location = await this.locate(oid)
     if (location === undefined) throw new ObjectNotFoundError(oid)
-    const object = location.kind === 'loose'
-      ? await readLooseObject(this.gitdir, oid)
-      : await this.readPacked(location.pack, location.offset)
+    const object =
+      location.kind === 'loose'
+        ? await readLooseObject(this.gitdir, oid)
+        : await this.readPacked(location.pack, location.offset)
     if (object === undefined) throw new ObjectNotFoundError(oid)
     if (keep || object.type !== 'blob') this.#remember(oid, object)
     return object
   }
 
   /** Reads the object at a pack offset, following its delta chain down to a whole object. */
-  async readPacked (pack: PackFile, offset: number): Promise<GitObject> {
+  async readPacked(pack: PackFile, offset: number): Promise<GitObject> {
     const chain: PackEntryHeader[] = []
     let header = await pack.readHeader(offset)
     let base: GitObject | undefined
@@ -141,7 +158,7 @@ export class ObjectStore {
   }
 
   /** The inflated bytes of one entry (an object, or a delta's instructions). */
-  async inflateEntry (pack: PackFile, header: PackEntryHeader): Promise<Buffer> {
+  async inflateEntry(pack: PackFile, header: PackEntryHeader): Promise<Buffer> {
     const data = await pack.readRange(header.dataStart, header.end)
     let content: Buffer
     try {
@@ -155,16 +172,20 @@ export class ObjectStore {
     return content
   }
 
-  #rememberAt (pack: PackFile, offset: number, object: GitObject): void {
+  #rememberAt(pack: PackFile, offset: number, object: GitObject): void {
     const oid = pack.index.oidAtOffset(offset)
     if (oid !== undefined) this.#remember(oid, object)
   }
 
-  #remember (oid: string, object: GitObject): void {
+  #remember(oid: string, object: GitObject): void {
     this.#cache.set(this.#cachePrefix + oid, object, object.content.length + 128)
   }
 
-  async #closePacks (): Promise<void> {
-    await Promise.all(this.packs.map(async pack => { await pack.close() }))
+  async #closePacks(): Promise<void> {
+    await Promise.all(
+      this.packs.map(async (pack) => {
+        await pack.close()
+      }),
+    )
   }
 }

@@ -5,14 +5,13 @@ export const PACK_TYPE_CODE: Record<ObjectType, number> = { commit: 1, tree: 2, 
 export const OBJ_OFS_DELTA = 6
 export const OBJ_REF_DELTA = 7
 
-const TYPE_BY_CODE: ReadonlyArray<ObjectType | undefined> =
-  [undefined, 'commit', 'tree', 'blob', 'tag']
+const TYPE_BY_CODE: ReadonlyArray<ObjectType | undefined> = [undefined, 'commit', 'tree', 'blob', 'tag']
 
-export function objectTypeForCode (code: number): ObjectType | undefined {
+export function objectTypeForCode(code: number): ObjectType | undefined {
   return TYPE_BY_CODE[code]
 }
 
-export function isObjectType (name: string): name is ObjectType {
+export function isObjectType(name: string): name is ObjectType {
   return name === 'commit' || name === 'tree' || name === 'blob' || name === 'tag'
 }
 
@@ -23,14 +22,14 @@ export interface GitObject {
 
 const OID = /^[0-9a-f]{40}$/
 
-export function isOid (text: string): boolean {
+export function isOid(text: string): boolean {
   return OID.test(text)
 }
 
 /** Thrown when an object the repository should hold cannot be found or read. */
 export class ObjectNotFoundError extends Error {
   readonly code = 'GIT_OBJECT_NOT_FOUND'
-  constructor (readonly oid: string) {
+  constructor(readonly oid: string) {
     super(`object ${oid} not found`)
     this.name = 'ObjectNotFoundError'
   }
@@ -39,7 +38,7 @@ export class ObjectNotFoundError extends Error {
 /** Thrown when the repository's own files are damaged: a server-side fault, not the client's. */
 export class CorruptRepositoryError extends Error {
   readonly code = 'GIT_CORRUPT_REPOSITORY'
-  constructor (message: string) {
+  constructor(message: string) {
     super(message)
     this.name = 'CorruptRepositoryError'
   }

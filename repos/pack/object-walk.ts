@@ -2,7 +2,10 @@ import type { ObjectStore } from './object-store.js'
 import type { ObjectType } from './object-types.js'
 import { commitLinks, tagTarget, treeEntries } from './parse-objects.js'
 
-export interface PlannedObject { oid: string, type: ObjectType }
+export interface PlannedObject {
+  oid: string
+  type: ObjectType
+}
 
 /** How many objects are read at once: enough to overlap file reads, few enough to stay small. */
 const READ_BATCH = 64
@@ -16,8 +19,11 @@ const MAX_TAG_CHAIN = 16
  * then tags, then trees and blobs. `tagsToFollow` are annotated tags that join the pack when the
  * object they point at does (the include-tag capability).
  */
-export async function planPackObjects (
-  store: ObjectStore, wants: string[], haves: string[], tagsToFollow: string[] = []
+export async function planPackObjects(
+  store: ObjectStore,
+  wants: string[],
+  haves: string[],
+  tagsToFollow: string[] = [],
 ): Promise<PlannedObject[]> {
   const excluded = new Set<string>()
   const old = await walkHistory(store, haves, excluded, new Set())
@@ -27,8 +33,8 @@ export async function planPackObjects (
   const fresh = await walkHistory(store, wants, included, excluded)
   await followTags(store, tagsToFollow, included, excluded, fresh.tags)
   const planned: PlannedObject[] = [
-    ...fresh.commits.map(oid => ({ oid, type: 'commit' as const })),
-    ...fresh.tags.map(oid => ({ oid, type: 'tag' as const }))
+    ...fresh.commits.map((oid) => ({ oid, type: 'commit' as const })),
+    ...fresh.tags.map((oid) => ({ oid, type: 'tag' as const })),
   ]
   await walkTrees(store, fresh, included, excluded, planned)
   return planned
@@ -46,8 +52,11 @@ interface History {
  * Walks from `starts` through tags and commit parents, stopping at anything in `stop`. Every
  * object met is added to `seen`.
  */
-async function walkHistory (
-  store: ObjectStore, starts: string[], seen: Set<string>, stop: Set<string>
+async function walkHistory(
+  store: ObjectStore,
+  starts: string[],
+  seen: Set<string>,
+  stop: Set<string>,
 ): Promise<History> {
   const history: History = { commits: [], tags: [], trees: [], blobs: [] }
   const visit = (oid: string, into: string[]): void => {
@@ -61,7 +70,7 @@ async function walkHistory (
     const next: string[] = []
     for (let i = 0; i < frontier.length; i += READ_BATCH) {
       const batch = frontier.slice(i, i + READ_BATCH)
-      const objects = await Promise.all(batch.map(async oid => await store.read(oid)))
+      const objects = await Promise.all(batch.map(async (oid) => await store.read(oid)))
       objects.forEach((object, index) => {
         const oid = batch[index] as string
         if (object.type === 'commit') {
@@ -72,7 +81,7 @@ async function walkHistory (
           visit(tagTarget(object, oid).object, next)
         } else {
           // Already marked seen; walkTrees opens these trees without re-checking `seen`.
-          (object.type === 'tree' ? history.trees : history.blobs).push(oid)
+          ;(object.type === 'tree' ? history.trees : history.blobs).push(oid)
         }
       })
     }
@@ -81,8 +90,12 @@ async function walkHistory (
   return history
 }
 
-async function followTags (
-  store: ObjectStore, tagOids: string[], included: Set<string>, excluded: Set<string>, tags: string[]
+async function followTags(
+  store: ObjectStore,
+  tagOids: string[],
+  included: Set<string>,
+  excluded: Set<string>,
+  tags: string[],
 ): Promise<void> {
   for (const tagOid of tagOids) {
     if (included.has(tagOid) || excluded.has(tagOid)) continue
@@ -109,8 +122,12 @@ async function followTags (
  * to `seen`, and to `out` when given, skipping whatever `stop` holds. A tree already seen is not
  * opened again: everything under it is already accounted for.
  */
-async function walkTrees (
-  store: ObjectStore, history: History, seen: Set<string>, stop: Set<string>, out?: PlannedObject[]
+async function walkTrees(
+  store: ObjectStore,
+  history: History,
+  seen: Set<string>,
+  stop: Set<string>,
+  out?: PlannedObject[],
 ): Promise<void> {
   const pending: string[] = []
   const addTree = (oid: string): void => {
@@ -121,8 +138,10 @@ async function walkTrees (
   }
   for (let i = 0; i < history.commits.length; i += READ_BATCH) {
     const batch = history.commits.slice(i, i + READ_BATCH)
-    const commits = await Promise.all(batch.map(async oid => await store.read(oid)))
-    commits.forEach((commit, index) => { addTree(commitLinks(commit, batch[index] as string).tree) })
+    const commits = await Promise.all(batch.map(async (oid) => await store.read(oid)))
+    commits.forEach((commit, index) => {
+      addTree(commitLinks(commit, batch[index] as string).tree)
+    })
   }
   for (const oid of history.trees) {
     out?.push({ oid, type: 'tree' })
@@ -133,7 +152,7 @@ async function walkTrees (
   for (let next = 0; next < pending.length;) {
     const batch = pending.slice(next, next + READ_BATCH)
     next += batch.length
-    const trees = await Promise.all(batch.map(async oid => await store.read(oid)))
+    const trees = await Promise.all(batch.map(async (oid) => await store.read(oid)))
     trees.forEach((tree, index) => {
       for (const entry of treeEntries(tree, batch[index] as string)) {
         if (entry.type === 'tree') {

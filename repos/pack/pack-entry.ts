@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises'
+
 import type { ByteLru } from './byte-lru.js'
 import { looseObjectPath } from './loose-objects.js'
-import { LOOSE_STREAM_BYTES, readLooseHeader, type LooseHeader } from './loose-stream.js'
+import { LOOSE_STREAM_BYTES, type LooseHeader, readLooseHeader } from './loose-stream.js'
 import type { ObjectStore } from './object-store.js'
-import { OBJ_OFS_DELTA, OBJ_REF_DELTA, PACK_TYPE_CODE, type ObjectType } from './object-types.js'
+import { OBJ_OFS_DELTA, OBJ_REF_DELTA, type ObjectType, PACK_TYPE_CODE } from './object-types.js'
 import type { PackFile } from './pack-file.js'
 import { deflate } from './zlib-async.js'
 
@@ -12,10 +13,10 @@ import { deflate } from './zlib-async.js'
  * not copied, so they can be streamed when their turn comes.
  */
 export type EncodedEntry =
-  | { kind: 'deflated', typeCode: number, size: number, data: Buffer }
-  | { kind: 'stored', typeCode: number, size: number, pack: PackFile, start: number, end: number }
-  | { kind: 'stored-delta', baseOid: string, size: number, pack: PackFile, start: number, end: number }
-  | { kind: 'loose-stream', typeCode: number, size: number, file: string, header: LooseHeader }
+  | { kind: 'deflated'; typeCode: number; size: number; data: Buffer }
+  | { kind: 'stored'; typeCode: number; size: number; pack: PackFile; start: number; end: number }
+  | { kind: 'stored-delta'; baseOid: string; size: number; pack: PackFile; start: number; end: number }
+  | { kind: 'loose-stream'; typeCode: number; size: number; file: string; header: LooseHeader }
 
 export type DeflatedEntry = Extract<EncodedEntry, { kind: 'deflated' }>
 
@@ -28,9 +29,13 @@ export type DeflatedEntry = Extract<EncodedEntry, { kind: 'deflated' }>
  * - otherwise (loose, or a delta on something the client will not get): compress it afresh,
  *   through `deflatedCache`, since the same object is packed again for every clone.
  */
-export async function encodeEntry (
-  store: ObjectStore, oid: string, type: ObjectType, inPack: ReadonlySet<string>,
-  deflatedCache: ByteLru<DeflatedEntry>, cachePrefix: string
+export async function encodeEntry(
+  store: ObjectStore,
+  oid: string,
+  type: ObjectType,
+  inPack: ReadonlySet<string>,
+  deflatedCache: ByteLru<DeflatedEntry>,
+  cachePrefix: string,
 ): Promise<EncodedEntry> {
   const cached = deflatedCache.get(cachePrefix + oid)
   if (cached !== undefined) return cached
@@ -47,7 +52,14 @@ export async function encodeEntry (
     const { pack, offset } = location
     const header = await pack.readHeader(offset)
     if (header.typeCode < OBJ_OFS_DELTA) {
-      return { kind: 'stored', typeCode: header.typeCode, size: header.size, pack, start: header.dataStart, end: header.end }
+      return {
+        kind: 'stored',
+        typeCode: header.typeCode,
+        size: header.size,
+        pack,
+        start: header.dataStart,
+        end: header.end,
+      }
     }
     const baseOid = header.baseOid ?? pack.index.oidAtOffset(header.baseOffset ?? -1)
     if (baseOid !== undefined && inPack.has(baseOid)) {
@@ -63,14 +75,17 @@ export async function encodeEntry (
     type = object.type
   }
   const entry: DeflatedEntry = {
-    kind: 'deflated', typeCode: PACK_TYPE_CODE[type], size: object.content.length, data: await deflate(object.content)
+    kind: 'deflated',
+    typeCode: PACK_TYPE_CODE[type],
+    size: object.content.length,
+    data: await deflate(object.content),
   }
   deflatedCache.set(cachePrefix + oid, entry, entry.data.length + 96)
   return entry
 }
 
 /** The type-and-size header in front of every pack entry. */
-export function entryHeader (typeCode: number, size: number): Buffer {
+export function entryHeader(typeCode: number, size: number): Buffer {
   const bytes: number[] = []
   let byte = (typeCode << 4) | (size & 0x0f)
   let rest = Math.floor(size / 16)
@@ -84,7 +99,12 @@ export function entryHeader (typeCode: number, size: number): Buffer {
 }
 
 /** The header of a reused delta: by distance to a base already written, else by the base's name. */
-export function deltaHeader (size: number, entryOffset: number, baseOffset: number | undefined, baseOid: string): Buffer {
+export function deltaHeader(
+  size: number,
+  entryOffset: number,
+  baseOffset: number | undefined,
+  baseOid: string,
+): Buffer {
   if (baseOffset === undefined) {
     return Buffer.concat([entryHeader(OBJ_REF_DELTA, size), Buffer.from(baseOid, 'hex')])
   }

@@ -1,6 +1,7 @@
-import { open, type FileHandle } from 'node:fs/promises'
-import { CorruptRepositoryError, OBJ_OFS_DELTA, OBJ_REF_DELTA } from './object-types.js'
+import { type FileHandle, open } from 'node:fs/promises'
+
 import type { ByteLru } from './byte-lru.js'
+import { CorruptRepositoryError, OBJ_OFS_DELTA, OBJ_REF_DELTA } from './object-types.js'
 import type { PackIndex } from './pack-index.js'
 
 /** What the few bytes in front of a pack entry say. */
@@ -34,18 +35,21 @@ export class PackFile {
   #handle: Promise<FileHandle> | undefined
   readonly #reading = new Map<number, Promise<Buffer>>()
 
-  constructor (
-    readonly path: string, readonly index: PackIndex, readonly size: number, readonly blocks: ByteLru<Buffer>
+  constructor(
+    readonly path: string,
+    readonly index: PackIndex,
+    readonly size: number,
+    readonly blocks: ByteLru<Buffer>,
   ) {}
 
-  async readHeader (offset: number): Promise<PackEntryHeader> {
+  async readHeader(offset: number): Promise<PackEntryHeader> {
     const end = this.index.entryEnd(offset)
     const peek = await this.readRange(offset, Math.min(end, offset + HEADER_PEEK))
     return parseEntryHeader(peek, offset, end, this.path)
   }
 
   /** The bytes in [start, end). The result may share memory with the cache: never write to it. */
-  async readRange (start: number, end: number): Promise<Buffer> {
+  async readRange(start: number, end: number): Promise<Buffer> {
     if (end - start > MAX_CACHED_READ) return await this.#readDirect(start, end)
     const first = Math.floor(start / PACK_BLOCK_BYTES)
     const last = Math.floor((end - 1) / PACK_BLOCK_BYTES)
@@ -63,13 +67,13 @@ export class PackFile {
     return Buffer.concat(parts, end - start)
   }
 
-  async close (): Promise<void> {
+  async close(): Promise<void> {
     const handle = this.#handle
     this.#handle = undefined
     if (handle !== undefined) await (await handle.catch(() => undefined))?.close()
   }
 
-  async #block (n: number): Promise<Buffer> {
+  async #block(n: number): Promise<Buffer> {
     const key = `${this.path}\0${n}`
     const cached = this.blocks.get(key)
     if (cached !== undefined) return cached
@@ -78,13 +82,21 @@ export class PackFile {
       const start = n * PACK_BLOCK_BYTES
       reading = this.#readDirect(start, Math.min(this.size, start + PACK_BLOCK_BYTES))
       this.#reading.set(n, reading)
-      reading.then(block => { this.blocks.set(key, block, block.length + 64) }, () => {})
-        .finally(() => { this.#reading.delete(n) })
+      reading
+        .then(
+          (block) => {
+            this.blocks.set(key, block, block.length + 64)
+          },
+          () => {},
+        )
+        .finally(() => {
+          this.#reading.delete(n)
+        })
     }
     return await reading
   }
 
-  async #readDirect (start: number, end: number): Promise<Buffer> {
+  async #readDirect(start: number, end: number): Promise<Buffer> {
     if (end > this.size) throw new CorruptRepositoryError(`${this.path}: read past the end of the pack`)
     const handle = await this.#open()
     const buffer = Buffer.allocUnsafe(end - start)
@@ -98,7 +110,7 @@ export class PackFile {
     return buffer
   }
 
-  async #open (): Promise<FileHandle> {
+  async #open(): Promise<FileHandle> {
     this.#handle ??= open(this.path, 'r')
     try {
       return await this.#handle
@@ -109,7 +121,7 @@ export class PackFile {
   }
 }
 
-export function parseEntryHeader (peek: Buffer, offset: number, end: number, where: string): PackEntryHeader {
+export function parseEntryHeader(peek: Buffer, offset: number, end: number, where: string): PackEntryHeader {
   let at = 0
   const next = (): number => {
     const byte = peek[at++]

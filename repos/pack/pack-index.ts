@@ -20,7 +20,7 @@ export class PackIndex {
   /** Where the last entry ends: the pack size minus its trailing checksum. */
   readonly #dataEnd: number
 
-  constructor (idx: Buffer, packSize: number, name: string) {
+  constructor(idx: Buffer, packSize: number, name: string) {
     if (idx.length < 8 + FANOUT_BYTES + 40 || idx.readUInt32BE(0) !== IDX_MAGIC || idx.readUInt32BE(4) !== 2) {
       throw new CorruptRepositoryError(`${name}: not a version 2 pack index`)
     }
@@ -45,7 +45,7 @@ export class PackIndex {
   }
 
   /** The position of an object in name order, or -1. */
-  find (oid: Buffer): number {
+  find(oid: Buffer): number {
     const first = oid[0] ?? 0
     let low = first === 0 ? 0 : this.#idx.readUInt32BE(8 + (first - 1) * 4)
     let high = this.#idx.readUInt32BE(8 + first * 4)
@@ -60,12 +60,12 @@ export class PackIndex {
     return -1
   }
 
-  oidAt (position: number): string {
+  oidAt(position: number): string {
     const at = this.#namesAt + position * 20
     return this.#idx.toString('hex', at, at + 20)
   }
 
-  offsetAt (position: number): number {
+  offsetAt(position: number): number {
     const small = this.#idx.readUInt32BE(this.#offsetsAt + position * 4)
     if ((small & 0x80000000) === 0) return small
     const at = this.#largeOffsetsAt + (small & 0x7fffffff) * 8
@@ -73,19 +73,19 @@ export class PackIndex {
   }
 
   /** The byte where the entry starting at `offset` ends (where the next one starts). */
-  entryEnd (offset: number): number {
+  entryEnd(offset: number): number {
     const rank = this.#rankOf(offset)
     if (rank < 0) throw new CorruptRepositoryError(`no pack entry starts at offset ${offset}`)
     return rank + 1 < this.count ? (this.#sortedOffsets[rank + 1] ?? this.#dataEnd) : this.#dataEnd
   }
 
   /** The object whose entry starts at `offset` (how an ofs-delta names its base), if any. */
-  oidAtOffset (offset: number): string | undefined {
+  oidAtOffset(offset: number): string | undefined {
     const rank = this.#rankOf(offset)
     return rank < 0 ? undefined : this.oidAt(this.#byOffset[rank] ?? 0)
   }
 
-  #rankOf (offset: number): number {
+  #rankOf(offset: number): number {
     let low = 0
     let high = this.count - 1
     while (low <= high) {

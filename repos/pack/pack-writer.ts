@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
+
 import type { ByteLru } from './byte-lru.js'
 import { streamLooseContent } from './loose-stream.js'
 import type { ObjectStore } from './object-store.js'
 import type { PlannedObject } from './object-walk.js'
-import { deltaHeader, encodeEntry, entryHeader, type DeflatedEntry, type EncodedEntry } from './pack-entry.js'
+import { type DeflatedEntry, deltaHeader, type EncodedEntry, encodeEntry, entryHeader } from './pack-entry.js'
 
 export interface PackWriteOptions {
   /** The client accepts deltas that name their base by distance (the ofs-delta capability). */
@@ -14,7 +15,12 @@ export interface PackWriteOptions {
   onDone?: (stats: PackStats) => void
 }
 
-export interface PackStats { objects: number, reused: number, deltas: number, bytes: number }
+export interface PackStats {
+  objects: number
+  reused: number
+  deltas: number
+  bytes: number
+}
 
 /** Entries encoded ahead of the one being written: lets zlib run on several cores at once. */
 const ENCODE_AHEAD = 8
@@ -28,11 +34,13 @@ const COPY_CHUNK = 1024 * 1024
  * the SHA-1 of all of it. The consumer pulls chunks, so a slow client holds back the reading
  * and compressing instead of letting it pile up in memory.
  */
-export async function * writePack (
-  store: ObjectStore, objects: PlannedObject[], options: PackWriteOptions
+export async function* writePack(
+  store: ObjectStore,
+  objects: PlannedObject[],
+  options: PackWriteOptions,
 ): AsyncGenerator<Buffer> {
   const hash = createHash('sha1')
-  const inPack = new Set(objects.map(object => object.oid))
+  const inPack = new Set(objects.map((object) => object.oid))
   const written = new Map<string, number>()
   const stats: PackStats = { objects: objects.length, reused: 0, deltas: 0, bytes: 0 }
   let offset = 0
@@ -49,7 +57,8 @@ export async function * writePack (
   yield emit(header)
 
   const ahead = new EncodeAhead(objects, (object) =>
-    encodeEntry(store, object.oid, object.type, inPack, options.deflatedCache, options.cachePrefix))
+    encodeEntry(store, object.oid, object.type, inPack, options.deflatedCache, options.cachePrefix),
+  )
   for (const object of objects) {
     const entry = await ahead.next()
     const entryOffset = offset
@@ -82,16 +91,16 @@ export async function * writePack (
 
 /** Runs the encoder a few entries ahead of the writer, handing results back in order. */
 class EncodeAhead {
-  readonly #queue: Array<{ entry: Promise<EncodedEntry>, size: { bytes: number } }> = []
+  readonly #queue: Array<{ entry: Promise<EncodedEntry>; size: { bytes: number } }> = []
   #nextToStart = 0
   #bufferedBytes = 0
 
-  constructor (
+  constructor(
     readonly objects: PlannedObject[],
-    readonly encode: (object: PlannedObject) => Promise<EncodedEntry>
+    readonly encode: (object: PlannedObject) => Promise<EncodedEntry>,
   ) {}
 
-  async next (): Promise<EncodedEntry> {
+  async next(): Promise<EncodedEntry> {
     this.#fill()
     const slot = this.#queue.shift()
     if (slot === undefined) throw new Error('pack writer ran past its plan')
@@ -101,12 +110,15 @@ class EncodeAhead {
     return entry
   }
 
-  #fill (): void {
-    while (this.#nextToStart < this.objects.length && this.#queue.length < ENCODE_AHEAD &&
-      (this.#queue.length === 0 || this.#bufferedBytes < AHEAD_BYTES)) {
+  #fill(): void {
+    while (
+      this.#nextToStart < this.objects.length &&
+      this.#queue.length < ENCODE_AHEAD &&
+      (this.#queue.length === 0 || this.#bufferedBytes < AHEAD_BYTES)
+    ) {
       const object = this.objects[this.#nextToStart++] as PlannedObject
       const size = { bytes: 0 }
-      const entry = this.encode(object).then(encoded => {
+      const entry = this.encode(object).then((encoded) => {
         size.bytes = encoded.kind === 'deflated' ? encoded.data.length : 0
         this.#bufferedBytes += size.bytes
         return encoded

@@ -1,8 +1,17 @@
-import { CorruptRepositoryError, isObjectType, type GitObject, type ObjectType } from './object-types.js'
+import { CorruptRepositoryError, type GitObject, isObjectType, type ObjectType } from './object-types.js'
 
-export interface CommitLinks { tree: string, parents: string[] }
-export interface TagTarget { object: string, type: ObjectType }
-export interface TreeEntry { oid: string, type: 'tree' | 'blob' }
+export interface CommitLinks {
+  tree: string
+  parents: string[]
+}
+export interface TagTarget {
+  object: string
+  type: ObjectType
+}
+export interface TreeEntry {
+  oid: string
+  type: 'tree' | 'blob'
+}
 
 // Parsed forms hang off the cached object itself, so they live exactly as long as it does.
 const parsedCommits = new WeakMap<GitObject, CommitLinks>()
@@ -10,12 +19,12 @@ const parsedTags = new WeakMap<GitObject, TagTarget>()
 const parsedTrees = new WeakMap<GitObject, TreeEntry[]>()
 
 /** The header lines of a commit or tag, up to the blank line before the message. */
-function headerLines (content: Buffer): string[] {
+function headerLines(content: Buffer): string[] {
   const end = content.indexOf('\n\n')
   return content.toString('utf8', 0, end < 0 ? content.length : end).split('\n')
 }
 
-export function commitLinks (object: GitObject, oid: string): CommitLinks {
+export function commitLinks(object: GitObject, oid: string): CommitLinks {
   let links = parsedCommits.get(object)
   if (links !== undefined) return links
   if (object.type !== 'commit') throw new CorruptRepositoryError(`${oid} is a ${object.type}, not a commit`)
@@ -31,7 +40,7 @@ export function commitLinks (object: GitObject, oid: string): CommitLinks {
   return links
 }
 
-export function tagTarget (object: GitObject, oid: string): TagTarget {
+export function tagTarget(object: GitObject, oid: string): TagTarget {
   let target = parsedTags.get(object)
   if (target !== undefined) return target
   if (object.type !== 'tag') throw new CorruptRepositoryError(`${oid} is a ${object.type}, not a tag`)
@@ -50,7 +59,7 @@ export function tagTarget (object: GitObject, oid: string): TagTarget {
 }
 
 /** The entries a walk follows: subtrees and blobs. Submodule links name foreign commits; skipped. */
-export function treeEntries (object: GitObject, oid: string): TreeEntry[] {
+export function treeEntries(object: GitObject, oid: string): TreeEntry[] {
   let entries = parsedTrees.get(object)
   if (entries !== undefined) return entries
   if (object.type !== 'tree') throw new CorruptRepositoryError(`${oid} is a ${object.type}, not a tree`)

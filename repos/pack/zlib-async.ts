@@ -14,13 +14,13 @@ export const PACK_COMPRESSION_LEVEL = 1
 const inflateAsync = promisify(zlib.inflate)
 const deflateAsync = promisify(zlib.deflate)
 
-export async function inflate (data: Buffer, expectedSize?: number): Promise<Buffer> {
+export async function inflate(data: Buffer, expectedSize?: number): Promise<Buffer> {
   const options: zlib.ZlibOptions = expectedSize === undefined ? {} : { maxOutputLength: Math.max(expectedSize, 1) }
   if (data.length <= SYNC_LIMIT && (expectedSize ?? 0) <= SYNC_LIMIT * 4) return zlib.inflateSync(data, options)
   return await inflateAsync(data, options)
 }
 
-export async function deflate (data: Buffer): Promise<Buffer> {
+export async function deflate(data: Buffer): Promise<Buffer> {
   const options = { level: PACK_COMPRESSION_LEVEL }
   if (data.length <= SYNC_LIMIT) return zlib.deflateSync(data, options)
   return await deflateAsync(data, options)

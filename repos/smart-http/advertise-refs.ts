@@ -9,21 +9,16 @@ const ZERO_OID = '0'.repeat(40)
  * HEAD carrying the capabilities, the public refs with annotated tags followed by their peeled
  * `^{}` line, then a flush. Clients asking for protocol v2 get this too and fall back to v0.
  */
-export async function advertiseRefs (gitdir: string): Promise<Buffer> {
+export async function advertiseRefs(gitdir: string): Promise<Buffer> {
   const lease = await openRepository(gitdir)
   try {
-    return Buffer.concat([
-      encodePktLine('# service=git-upload-pack\n'),
-      FLUSH_PKT,
-      ...refLines(lease.state),
-      FLUSH_PKT
-    ])
+    return Buffer.concat([encodePktLine('# service=git-upload-pack\n'), FLUSH_PKT, ...refLines(lease.state), FLUSH_PKT])
   } finally {
     lease.release()
   }
 }
 
-function refLines (state: RepositoryState): Buffer[] {
+function refLines(state: RepositoryState): Buffer[] {
   const lines: Array<[string, string]> = []
   if (state.headOid !== undefined) lines.push([state.headOid, 'HEAD'])
   for (const ref of state.refs) {
@@ -34,5 +29,6 @@ function refLines (state: RepositoryState): Buffer[] {
   if (lines.length === 0) lines.push([ZERO_OID, 'capabilities^{}'])
   const capabilities = serverCapabilities(state.headOid === undefined ? undefined : state.headTarget).join(' ')
   return lines.map(([oid, name], index) =>
-    encodePktLine(index === 0 ? `${oid} ${name}\0${capabilities}\n` : `${oid} ${name}\n`))
+    encodePktLine(index === 0 ? `${oid} ${name}\0${capabilities}\n` : `${oid} ${name}\n`),
+  )
 }

@@ -4,7 +4,10 @@ import type { PlannedObject } from '../pack/object-walk.js'
 import type { DeflatedEntry } from '../pack/pack-entry.js'
 import type { PackStats } from '../pack/pack-writer.js'
 
-export interface CachedPack { data: Buffer, stats: PackStats }
+export interface CachedPack {
+  data: Buffer
+  stats: PackStats
+}
 
 export interface GitCacheLimits {
   /** Parsed commits, trees, tags and delta bases, shared by every repository. */
@@ -27,7 +30,7 @@ export const DEFAULT_CACHE_LIMITS: GitCacheLimits = {
   deflatedBytes: 96 * MiB,
   packBytes: 64 * MiB,
   packEntryBytes: 32 * MiB,
-  walkBytes: 8 * MiB
+  walkBytes: 8 * MiB,
 }
 
 /**
@@ -45,27 +48,27 @@ export interface GitCaches {
 
 let caches = makeCaches(DEFAULT_CACHE_LIMITS)
 
-function makeCaches (limits: GitCacheLimits): GitCaches {
+function makeCaches(limits: GitCacheLimits): GitCaches {
   return {
     objects: new ByteLru(limits.objectBytes),
     packBlocks: new ByteLru(limits.packBlockBytes),
     deflated: new ByteLru(limits.deflatedBytes, limits.deflatedBytes / 4),
     packs: new ByteLru(limits.packBytes, limits.packEntryBytes),
-    walks: new ByteLru(limits.walkBytes)
+    walks: new ByteLru(limits.walkBytes),
   }
 }
 
-export function gitCaches (): GitCaches {
+export function gitCaches(): GitCaches {
   return caches
 }
 
 /** Replaces the caches with empty ones of the given sizes (at start-up, or in tests). */
-export function configureGitCaches (limits: Partial<GitCacheLimits> = {}): void {
+export function configureGitCaches(limits: Partial<GitCacheLimits> = {}): void {
   caches = makeCaches({ ...DEFAULT_CACHE_LIMITS, ...limits })
 }
 
 /** Drops what depends on a repository's refs: its packs and walks. */
-export function forgetRefDependentEntries (gitdir: string): void {
+export function forgetRefDependentEntries(gitdir: string): void {
   caches.packs.deletePrefix(`${gitdir}\0`)
   caches.walks.deletePrefix(`${gitdir}\0`)
 }

@@ -5,7 +5,7 @@
  */
 export const AGENT = 'tagstone/0.1'
 
-export function serverCapabilities (headTarget: string | undefined): string[] {
+export function serverCapabilities(headTarget: string | undefined): string[] {
   return [
     'multi_ack_detailed',
     'side-band-64k',
@@ -15,7 +15,7 @@ export function serverCapabilities (headTarget: string | undefined): string[] {
     'no-progress',
     ...(headTarget === undefined ? [] : [`symref=HEAD:${headTarget}`]),
     'object-format=sha1',
-    `agent=${AGENT}`
+    `agent=${AGENT}`,
   ]
 }
 
@@ -28,13 +28,13 @@ export interface ClientOptions {
   noProgress: boolean
 }
 
-export function parseClientCapabilities (words: string[]): ClientOptions {
+export function parseClientCapabilities(words: string[]): ClientOptions {
   const has = new Set(words)
   return {
     multiAckDetailed: has.has('multi_ack_detailed'),
     sideBand: has.has('side-band-64k') ? 'side-band-64k' : has.has('side-band') ? 'side-band' : 'none',
     ofsDelta: has.has('ofs-delta'),
     includeTag: has.has('include-tag'),
-    noProgress: has.has('no-progress')
+    noProgress: has.has('no-progress'),
   }
 }

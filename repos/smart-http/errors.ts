@@ -5,7 +5,7 @@
 export class GitProtocolError extends Error {
   readonly code = 'GIT_BAD_REQUEST'
 
-  constructor (message: string) {
+  constructor(message: string) {
     super(message)
     this.name = 'GitProtocolError'
   }
@@ -15,7 +15,7 @@ export class GitProtocolError extends Error {
 export class RepositoryNotFoundError extends Error {
   readonly code = 'NOT_FOUND'
 
-  constructor () {
+  constructor() {
     super('Repository not found.')
     this.name = 'RepositoryNotFoundError'
   }

@@ -19,9 +19,13 @@ export interface NegotiationResult {
  * request starts from scratch: the client replays the haves it learnt were common. `isKnown` says
  * which objects count as ours: git accepts any object it has, we only public history.
  */
-export async function negotiate (
-  store: ObjectStore, wants: string[], haves: string[], done: boolean, options: ClientOptions,
-  isKnown: (oid: string) => Promise<boolean>
+export async function negotiate(
+  store: ObjectStore,
+  wants: string[],
+  haves: string[],
+  done: boolean,
+  options: ClientOptions,
+  isKnown: (oid: string) => Promise<boolean>,
 ): Promise<NegotiationResult> {
   const lines: Buffer[] = []
   const common: string[] = []
@@ -33,7 +37,7 @@ export async function negotiate (
   for (const oid of haves) {
     if (!(await isKnown(oid))) {
       gotOther = true
-      if (options.multiAckDetailed && common.length > 0 && await giveUp.ok()) {
+      if (options.multiAckDetailed && common.length > 0 && (await giveUp.ok())) {
         lines.push(encodePktLine(`ACK ${oid} ready\n`))
       }
       continue
@@ -64,7 +68,7 @@ export async function negotiate (
     }
     return { lines, common }
   }
-  if (options.multiAckDetailed && gotCommon && !gotOther && common.length > 0 && await giveUp.ok()) {
+  if (options.multiAckDetailed && gotCommon && !gotOther && common.length > 0 && (await giveUp.ok())) {
     lines.push(encodePktLine(`ACK ${last ?? ''} ready\n`))
   }
   if (common.length === 0 || options.multiAckDetailed) lines.push(encodePktLine('NAK\n'))
@@ -78,16 +82,22 @@ export async function negotiate (
 class GiveUpCheck {
   readonly #pending: Promise<string[]>
 
-  constructor (readonly store: ObjectStore, wants: string[], readonly theyHave: Set<string>) {
-    this.#pending = Promise.all(wants.map(async want => await peel(store, want)))
+  constructor(
+    readonly store: ObjectStore,
+    wants: string[],
+    readonly theyHave: Set<string>,
+  ) {
+    this.#pending = Promise.all(wants.map(async (want) => await peel(store, want)))
   }
 
   #unsatisfied: string[] | undefined
 
-  async ok (): Promise<boolean> {
+  async ok(): Promise<boolean> {
     if (this.#unsatisfied === undefined) {
       const peeled = await this.#pending
-      const commits = await Promise.all(peeled.map(async oid => (await this.store.read(oid)).type === 'commit' ? oid : undefined))
+      const commits = await Promise.all(
+        peeled.map(async (oid) => ((await this.store.read(oid)).type === 'commit' ? oid : undefined)),
+      )
       this.#unsatisfied = commits.filter((oid): oid is string => oid !== undefined)
     }
     const still: string[] = []
@@ -98,7 +108,7 @@ class GiveUpCheck {
     return still.length === 0
   }
 
-  async #reaches (start: string): Promise<boolean> {
+  async #reaches(start: string): Promise<boolean> {
     const seen = new Set([start])
     const stack = [start]
     for (let oid = stack.pop(); oid !== undefined; oid = stack.pop()) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import { planPackObjects, type PlannedObject } from '../pack/object-walk.js'
-import { writePack, type PackStats } from '../pack/pack-writer.js'
+
+import { type PlannedObject, planPackObjects } from '../pack/object-walk.js'
+import { type PackStats, writePack } from '../pack/pack-writer.js'
 import { gitCaches } from './caches.js'
 import { isCurrent, type RepositoryState } from './repository-state.js'
 
@@ -30,7 +31,7 @@ const WALK_BYTES_PER_OBJECT = 120
  * fingerprint, the wants, the common haves and the options that change the bytes; a pack that
  * grows past the cache's per-entry limit is streamed without being kept.
  */
-export async function preparePack (state: RepositoryState, request: PackRequest): Promise<PreparedPack> {
+export async function preparePack(state: RepositoryState, request: PackRequest): Promise<PreparedPack> {
   const caches = gitCaches()
   const key = packKey(state, request)
   const cached = caches.packs.get(key)
@@ -43,17 +44,19 @@ export async function preparePack (state: RepositoryState, request: PackRequest)
     ofsDelta: request.ofsDelta,
     deflatedCache: caches.deflated,
     cachePrefix: `${state.gitdir}\0`,
-    onDone: done => { stats = done }
+    onDone: (done) => {
+      stats = done
+    },
   })
   return { objectCount: plan.length, chunks: keepWhileSmall(state, written, key, () => stats), stats: () => stats }
 }
 
-async function planFor (state: RepositoryState, request: PackRequest, key: string): Promise<PlannedObject[]> {
+async function planFor(state: RepositoryState, request: PackRequest, key: string): Promise<PlannedObject[]> {
   const walks = gitCaches().walks
-  const known = walks.get(key) ?? await walksInFlight.get(key)
+  const known = walks.get(key) ?? (await walksInFlight.get(key))
   if (known !== undefined) return known
   const tagsToFollow = request.includeTag
-    ? state.refs.filter(ref => ref.peeled !== undefined).map(ref => ref.oid)
+    ? state.refs.filter((ref) => ref.peeled !== undefined).map((ref) => ref.oid)
     : []
   const walking = planPackObjects(state.store, request.wants, request.common, tagsToFollow)
   walksInFlight.set(key, walking)
@@ -72,8 +75,11 @@ async function planFor (state: RepositoryState, request: PackRequest, key: strin
  */
 let copyingBytes = 0
 
-async function * keepWhileSmall (
-  state: RepositoryState, chunks: AsyncIterable<Buffer>, key: string, stats: () => PackStats | undefined
+async function* keepWhileSmall(
+  state: RepositoryState,
+  chunks: AsyncIterable<Buffer>,
+  key: string,
+  stats: () => PackStats | undefined,
 ): AsyncGenerator<Buffer> {
   const packs = gitCaches().packs
   let kept: Buffer[] | undefined = []
@@ -102,11 +108,17 @@ async function * keepWhileSmall (
   }
 }
 
-function packKey (state: RepositoryState, request: PackRequest): string {
+function packKey(state: RepositoryState, request: PackRequest): string {
   const digest = createHash('sha1')
-    .update(JSON.stringify([
-      state.fingerprint, [...request.wants].sort(), [...request.common].sort(), request.includeTag, request.ofsDelta
-    ]))
+    .update(
+      JSON.stringify([
+        state.fingerprint,
+        [...request.wants].sort(),
+        [...request.common].sort(),
+        request.includeTag,
+        request.ofsDelta,
+      ]),
+    )
     .digest('hex')
   return `${state.gitdir}\0${digest}`
 }

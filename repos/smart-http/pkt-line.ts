@@ -8,13 +8,10 @@ export const FLUSH_PKT = Buffer.from('0000')
 export const DELIM_PKT = Buffer.from('0001')
 
 export type PktLine =
-  | { kind: 'flush' }
-  | { kind: 'delim' }
-  | { kind: 'response-end' }
-  | { kind: 'data', payload: Buffer }
+  { kind: 'flush' } | { kind: 'delim' } | { kind: 'response-end' } | { kind: 'data'; payload: Buffer }
 
 /** Frames one payload as a pkt-line: four hex digits of total length, then the bytes. */
-export function encodePktLine (payload: string | Buffer): Buffer {
+export function encodePktLine(payload: string | Buffer): Buffer {
   const data = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload
   const length = data.length + 4
   if (length > MAX_PKT_LENGTH) {
@@ -30,7 +27,7 @@ const HEX_LENGTH = /^[0-9a-fA-F]{4}$/
  * Splits a whole request body into pkt-lines. Strict on purpose: a stateless-RPC body is complete
  * when we see it, so anything truncated or mis-framed is the client's error, never ours to guess.
  */
-export function parsePktLines (body: Buffer): PktLine[] {
+export function parsePktLines(body: Buffer): PktLine[] {
   const lines: PktLine[] = []
   let offset = 0
   while (offset < body.length) {
@@ -51,7 +48,8 @@ export function parsePktLines (body: Buffer): PktLine[] {
       throw new GitProtocolError(`pkt-line length ${length} at byte ${offset} exceeds ${MAX_PKT_LENGTH}`)
     } else if (offset + length > body.length) {
       throw new GitProtocolError(
-        `truncated pkt-line at byte ${offset}: ${length} bytes announced, ${body.length - offset} left`)
+        `truncated pkt-line at byte ${offset}: ${length} bytes announced, ${body.length - offset} left`,
+      )
     } else {
       lines.push({ kind: 'data', payload: body.subarray(offset + 4, offset + length) })
     }
@@ -61,7 +59,7 @@ export function parsePktLines (body: Buffer): PktLine[] {
 }
 
 /** A data line as text without its optional trailing LF, the way git compares command lines. */
-export function pktLineText (payload: Buffer): string {
+export function pktLineText(payload: Buffer): string {
   const end = payload.length > 0 && payload[payload.length - 1] === 0x0a ? payload.length - 1 : payload.length
   return payload.toString('utf8', 0, end)
 }

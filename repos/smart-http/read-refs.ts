@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
+
 import { isOid } from '../pack/object-types.js'
 
 export interface RawRefs {
@@ -16,7 +17,7 @@ export interface RawRefs {
  * uploaded zips, anything the engine may keep for itself) is hidden: never advertised, and its
  * objects are never sent unless public refs reach them.
  */
-export function isAdvertisedRef (name: string): boolean {
+export function isAdvertisedRef(name: string): boolean {
   return name === 'refs/heads/main' || /^refs\/tags\/v[1-9][0-9]{0,15}$/.test(name)
 }
 
@@ -26,11 +27,11 @@ const PUBLIC_DIRS = ['refs/heads', 'refs/tags']
  * Reads HEAD and the public refs straight from the files, with no git binary. A loose ref caught
  * half-written by a concurrent update does not parse and is skipped for this one request.
  */
-export async function readRawRefs (gitdir: string): Promise<RawRefs> {
+export async function readRawRefs(gitdir: string): Promise<RawRefs> {
   const [head, packed, loose] = await Promise.all([
     readFile(path.join(gitdir, 'HEAD'), 'utf8'),
     readPackedRefs(gitdir),
-    Promise.all(PUBLIC_DIRS.map(async dir => await readLooseRefs(gitdir, dir)))
+    Promise.all(PUBLIC_DIRS.map(async (dir) => await readLooseRefs(gitdir, dir))),
   ])
   const refs = new Map<string, string>()
   for (const [name, oid] of [...packed, ...loose.flat()]) {
@@ -41,7 +42,7 @@ export async function readRawRefs (gitdir: string): Promise<RawRefs> {
   return isOid(headText) ? { headOid: headText, refs } : { refs }
 }
 
-async function readPackedRefs (gitdir: string): Promise<Array<[string, string]>> {
+async function readPackedRefs(gitdir: string): Promise<Array<[string, string]>> {
   let text: string
   try {
     text = await readFile(path.join(gitdir, 'packed-refs'), 'utf8')
@@ -59,8 +60,8 @@ async function readPackedRefs (gitdir: string): Promise<Array<[string, string]>>
   return refs
 }
 
-async function readLooseRefs (gitdir: string, dir: string): Promise<Array<[string, string]>> {
-  let entries: Array<{ name: string, isDirectory: () => boolean }>
+async function readLooseRefs(gitdir: string, dir: string): Promise<Array<[string, string]>> {
+  let entries: Array<{ name: string; isDirectory: () => boolean }>
   try {
     entries = await readdir(path.join(gitdir, dir), { withFileTypes: true })
   } catch (error) {
@@ -68,16 +69,18 @@ async function readLooseRefs (gitdir: string, dir: string): Promise<Array<[strin
     if (code === 'ENOENT' || code === 'ENOTDIR') return []
     throw error
   }
-  const found = await Promise.all(entries.map(async (entry): Promise<Array<[string, string]>> => {
-    const name = `${dir}/${entry.name}`
-    if (entry.isDirectory()) return await readLooseRefs(gitdir, name)
-    if (entry.name.endsWith('.lock')) return []
-    try {
-      const oid = (await readFile(path.join(gitdir, name), 'utf8')).trim()
-      return isOid(oid) ? [[name, oid]] : []
-    } catch {
-      return [] // deleted between readdir and read
-    }
-  }))
+  const found = await Promise.all(
+    entries.map(async (entry): Promise<Array<[string, string]>> => {
+      const name = `${dir}/${entry.name}`
+      if (entry.isDirectory()) return await readLooseRefs(gitdir, name)
+      if (entry.name.endsWith('.lock')) return []
+      try {
+        const oid = (await readFile(path.join(gitdir, name), 'utf8')).trim()
+        return isOid(oid) ? [[name, oid]] : []
+      } catch {
+        return [] // deleted between readdir and read
+      }
+    }),
+  )
   return found.flat()
 }

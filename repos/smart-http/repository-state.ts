@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
+
 import { listPackNames, ObjectStore } from '../pack/object-store.js'
 import { ObjectNotFoundError } from '../pack/object-types.js'
 import { tagTarget } from '../pack/parse-objects.js'
 import { forgetRefDependentEntries, gitCaches } from './caches.js'
 import { RepositoryNotFoundError } from './errors.js'
-import { readRawRefs, type RawRefs } from './read-refs.js'
+import { type RawRefs, readRawRefs } from './read-refs.js'
 
 export interface AdvertisedRef {
   name: string
@@ -30,24 +31,27 @@ export interface RepositoryState {
 }
 
 /** A state in use by one request; `release` lets the store close its files once it is replaced. */
-export interface RepositoryLease { state: RepositoryState, release: () => void }
+export interface RepositoryLease {
+  state: RepositoryState
+  release: () => void
+}
 
 /** Repositories whose state is kept between requests; the oldest are let go beyond this. */
 const MAX_OPEN_REPOSITORIES = 128
 
 /** Per repository, the latest state (or the build of it) and the fingerprint it stands for. */
-const states = new Map<string, { fingerprint: string, state: Promise<RepositoryState> }>()
+const states = new Map<string, { fingerprint: string; state: Promise<RepositoryState> }>()
 
 /**
  * Returns the repository's current state, reusing the previous one while nothing changed. The
  * check is cheap (reading a few small ref files) and runs on every request, so a new version tag
  * or a deleted one is seen at once.
  */
-export async function openRepository (gitdir: string): Promise<RepositoryLease> {
+export async function openRepository(gitdir: string): Promise<RepositoryLease> {
   let raw: RawRefs
   let packNames: string[]
   try {
-    [raw, packNames] = await readRepositoryFiles(gitdir)
+    ;[raw, packNames] = await readRepositoryFiles(gitdir)
   } catch (error) {
     // A deleted repository: let go of its open pack files so that their space is freed.
     if (error instanceof RepositoryNotFoundError) forgetRepository(gitdir)
@@ -62,7 +66,9 @@ export async function openRepository (gitdir: string): Promise<RepositoryLease> 
     const next = { fingerprint, state: buildState(gitdir, fingerprint, raw, packNames, previous) }
     entry = next
     states.set(gitdir, next)
-    next.state.catch(() => { if (states.get(gitdir) === next) states.delete(gitdir) })
+    next.state.catch(() => {
+      if (states.get(gitdir) === next) states.delete(gitdir)
+    })
     evictOldStates()
   }
   // Keep the map in least-recently-used order.
@@ -77,11 +83,11 @@ export async function openRepository (gitdir: string): Promise<RepositoryLease> 
       if (released) return
       released = true
       state.store.release()
-    }
+    },
   }
 }
 
-async function readRepositoryFiles (gitdir: string): Promise<[RawRefs, string[]]> {
+async function readRepositoryFiles(gitdir: string): Promise<[RawRefs, string[]]> {
   try {
     if (!(await stat(gitdir)).isDirectory()) throw new RepositoryNotFoundError()
     return await Promise.all([readRawRefs(gitdir), listPackNames(gitdir)])
@@ -93,32 +99,38 @@ async function readRepositoryFiles (gitdir: string): Promise<[RawRefs, string[]]
   }
 }
 
-async function buildState (
-  gitdir: string, fingerprint: string, raw: RawRefs, packNames: string[],
-  previousBuild: Promise<RepositoryState> | undefined
+async function buildState(
+  gitdir: string,
+  fingerprint: string,
+  raw: RawRefs,
+  packNames: string[],
+  previousBuild: Promise<RepositoryState> | undefined,
 ): Promise<RepositoryState> {
   forgetRefDependentEntries(gitdir)
   const previous = await previousBuild?.catch(() => undefined)
   const packKey = packNames.join('\n')
   // Refs move far more often than packs: keep the open packs unless the set of packs changed.
-  const store = previous?.packKey === packKey
-    ? previous.store
-    : await ObjectStore.open(gitdir, packNames, gitCaches().objects, gitCaches().packBlocks)
+  const store =
+    previous?.packKey === packKey
+      ? previous.store
+      : await ObjectStore.open(gitdir, packNames, gitCaches().objects, gitCaches().packBlocks)
   if (previous !== undefined && previous.store !== store) previous.store.retire()
   const sorted = [...raw.refs].sort(([a], [b]) => compareBytes(a, b))
   // Tag objects are read all at once: one version tag per ref, each a small file to open.
-  const peeledRefs = await Promise.all(sorted.map(async ([name, oid]): Promise<AdvertisedRef | undefined> => {
-    try {
-      const peeled = await peel(store, oid)
-      return peeled === oid ? { name, oid } : { name, oid, peeled }
-    } catch (error) {
-      // A ref to a missing object (a write still in progress) is left out rather than failing.
-      if (error instanceof ObjectNotFoundError) return undefined
-      throw error
-    }
-  }))
+  const peeledRefs = await Promise.all(
+    sorted.map(async ([name, oid]): Promise<AdvertisedRef | undefined> => {
+      try {
+        const peeled = await peel(store, oid)
+        return peeled === oid ? { name, oid } : { name, oid, peeled }
+      } catch (error) {
+        // A ref to a missing object (a write still in progress) is left out rather than failing.
+        if (error instanceof ObjectNotFoundError) return undefined
+        throw error
+      }
+    }),
+  )
   const refs = peeledRefs.filter((ref): ref is AdvertisedRef => ref !== undefined)
-  const headOid = raw.headOid ?? refs.find(ref => ref.name === raw.headTarget)?.oid
+  const headOid = raw.headOid ?? refs.find((ref) => ref.name === raw.headTarget)?.oid
   return {
     gitdir,
     fingerprint,
@@ -126,12 +138,12 @@ async function buildState (
     ...(raw.headTarget === undefined ? {} : { headTarget: raw.headTarget }),
     ...(headOid === undefined ? {} : { headOid }),
     refs,
-    store
+    store,
   }
 }
 
 /** Follows annotated tags down to the object they finally name. */
-export async function peel (store: ObjectStore, oid: string): Promise<string> {
+export async function peel(store: ObjectStore, oid: string): Promise<string> {
   let current = oid
   for (let depth = 0; depth < 16; depth++) {
     const object = await store.read(current)
@@ -141,15 +153,20 @@ export async function peel (store: ObjectStore, oid: string): Promise<string> {
   return current
 }
 
-function compareBytes (a: string, b: string): number {
+function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b))
 }
 
-function evictOldStates (): void {
+function evictOldStates(): void {
   for (const [gitdir, entry] of states) {
     if (states.size <= MAX_OPEN_REPOSITORIES) break
     states.delete(gitdir)
-    entry.state.then(old => { old.store.retire() }, () => {})
+    entry.state.then(
+      (old) => {
+        old.store.retire()
+      },
+      () => {},
+    )
   }
 }
 
@@ -157,14 +174,19 @@ function evictOldStates (): void {
  * Whether a state is still the repository's latest. Work that finishes after a ref change must
  * not put its results into the caches, which were cleared for the new refs.
  */
-export function isCurrent (state: RepositoryState): boolean {
+export function isCurrent(state: RepositoryState): boolean {
   return states.get(state.gitdir)?.fingerprint === state.fingerprint
 }
 
 /** Forgets a repository (e.g. when it is deleted), closing its files once no request uses them. */
-export function forgetRepository (gitdir: string): void {
+export function forgetRepository(gitdir: string): void {
   const entry = states.get(gitdir)
   states.delete(gitdir)
   forgetRefDependentEntries(gitdir)
-  entry?.state.then(old => { old.store.retire() }, () => {})
+  entry?.state.then(
+    (old) => {
+      old.store.retire()
+    },
+    () => {},
+  )
 }

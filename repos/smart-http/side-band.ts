@@ -5,11 +5,11 @@ export type SideBandMode = 'none' | 'side-band' | 'side-band-64k'
 /** Bytes of data per packet: the pkt-line limit minus the 4-byte length and the band byte. */
 const DATA_PER_PACKET: Record<Exclude<SideBandMode, 'none'>, number> = {
   'side-band-64k': 65520 - 5,
-  'side-band': 1000 - 5
+  'side-band': 1000 - 5,
 }
 
 /** Band 1 carries the pack, band 2 progress text, band 3 a fatal error message. */
-export function sideBandPacket (band: 1 | 2 | 3, data: Buffer): Buffer {
+export function sideBandPacket(band: 1 | 2 | 3, data: Buffer): Buffer {
   return encodePktLine(Buffer.concat([Buffer.from([band]), data]))
 }
 
@@ -21,16 +21,18 @@ const RAW_CHUNK = 64 * 1024
  * failure reported on band 3) and a closing flush; otherwise the raw bytes. An error in raw mode
  * has no channel to the client and ends the stream.
  */
-export async function * frameSideBand (
-  mode: SideBandMode, pack: AsyncIterable<Buffer> | Iterable<Buffer>, progress: {
+export async function* frameSideBand(
+  mode: SideBandMode,
+  pack: AsyncIterable<Buffer> | Iterable<Buffer>,
+  progress: {
     before?: string
     after?: () => string | undefined
     onError: (error: unknown) => void
-  }
+  },
 ): AsyncGenerator<Buffer> {
   if (mode === 'none') {
     try {
-      yield * coalesce(pack, RAW_CHUNK)
+      yield* coalesce(pack, RAW_CHUNK)
     } catch (error) {
       progress.onError(error)
       throw error
@@ -51,7 +53,10 @@ export async function * frameSideBand (
 }
 
 /** Regroups a stream of buffers into pieces of exactly `size` bytes (the last one shorter). */
-export async function * coalesce (chunks: AsyncIterable<Buffer> | Iterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+export async function* coalesce(
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
+  size: number,
+): AsyncGenerator<Buffer> {
   let pending: Buffer[] = []
   let pendingBytes = 0
   for await (const chunk of chunks) {
@@ -59,7 +64,7 @@ export async function * coalesce (chunks: AsyncIterable<Buffer> | Iterable<Buffe
     while (pendingBytes + rest.length >= size) {
       const take = size - pendingBytes
       pending.push(rest.subarray(0, take))
-      yield pending.length === 1 ? pending[0] as Buffer : Buffer.concat(pending, size)
+      yield pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, size)
       rest = rest.subarray(take)
       pending = []
       pendingBytes = 0

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
-import { parseClientCapabilities, type ClientOptions } from './capabilities.js'
+
+import { type ClientOptions, parseClientCapabilities } from './capabilities.js'
 import { negotiate } from './negotiate.js'
 import { preparePack } from './pack-response.js'
 import { encodePktLine } from './pkt-line.js'
@@ -18,7 +19,11 @@ export interface UploadPackOptions {
  * ACK/NAK lines as a Buffer; the final request (`done`) gets a stream: the last ACK/NAK, then the
  * pack, framed in side-band when the client asked for it. Malformed bodies throw GitProtocolError.
  */
-export async function uploadPack (gitdir: string, body: Buffer, options: UploadPackOptions = {}): Promise<Buffer | Readable> {
+export async function uploadPack(
+  gitdir: string,
+  body: Buffer,
+  options: UploadPackOptions = {},
+): Promise<Buffer | Readable> {
   const request = parseUploadRequest(body)
   if (request.end === 'empty') return Buffer.alloc(0)
   const lease = await openRepository(gitdir)
@@ -28,11 +33,20 @@ export async function uploadPack (gitdir: string, body: Buffer, options: UploadP
     const stranger = await findUnservableWant(state, request.wants)
     if (stranger !== undefined) return encodePktLine(`ERR upload-pack: not our ref ${stranger}\n`)
     const client = parseClientCapabilities(request.capabilities)
-    const negotiation = await negotiate(state.store, request.wants, request.haves, request.end === 'done', client,
-      async oid => await isPublic(state, oid))
+    const negotiation = await negotiate(
+      state.store,
+      request.wants,
+      request.haves,
+      request.end === 'done',
+      client,
+      async (oid) => await isPublic(state, oid),
+    )
     if (request.end !== 'done') return Buffer.concat(negotiation.lines)
     const pack = await preparePack(state, {
-      wants: request.wants, common: negotiation.common, includeTag: client.includeTag, ofsDelta: client.ofsDelta
+      wants: request.wants,
+      common: negotiation.common,
+      includeTag: client.includeTag,
+      ofsDelta: client.ofsDelta,
     })
     const stream = Readable.from(responseChunks(negotiation.lines, pack, client, options), { objectMode: false })
     stream.once('close', lease.release)
@@ -43,19 +57,24 @@ export async function uploadPack (gitdir: string, body: Buffer, options: UploadP
   }
 }
 
-async function * responseChunks (
-  ackLines: Buffer[], pack: Awaited<ReturnType<typeof preparePack>>, client: ClientOptions, options: UploadPackOptions
+async function* responseChunks(
+  ackLines: Buffer[],
+  pack: Awaited<ReturnType<typeof preparePack>>,
+  client: ClientOptions,
+  options: UploadPackOptions,
 ): AsyncGenerator<Buffer> {
   yield Buffer.concat(ackLines)
   const progress = !client.noProgress
-  yield * frameSideBand(client.sideBand, pack.chunks, {
+  yield* frameSideBand(client.sideBand, pack.chunks, {
     ...(progress ? { before: `Enumerating objects: ${pack.objectCount}, done.\n` } : {}),
     after: () => {
       const stats = pack.stats()
       if (!progress || stats === undefined) return undefined
       return `Total ${stats.objects} (delta ${stats.deltas}), reused ${stats.reused} (delta ${stats.deltas})\n`
     },
-    onError: error => { options.onError?.(error) }
+    onError: (error) => {
+      options.onError?.(error)
+    },
   })
 }
 
@@ -65,7 +84,7 @@ async function * responseChunks (
  * client's GET and its POST, and history the client could clone anyway reveals nothing. Anything
  * else (a hidden archive blob, an object of a deleted version, a made-up id) is refused.
  */
-async function findUnservableWant (state: RepositoryState, wants: string[]): Promise<string | undefined> {
+async function findUnservableWant(state: RepositoryState, wants: string[]): Promise<string | undefined> {
   for (const want of wants) {
     if (!(await isPublic(state, want))) return want
   }

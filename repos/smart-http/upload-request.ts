@@ -21,7 +21,7 @@ const UNSUPPORTED = /^(shallow|deepen|deepen-since|deepen-not|filter)( |$)/
  * Parses wants, then haves, the way `git upload-pack` reads them: want lines up to a flush, then
  * have lines up to a flush (another round follows) or `done` (send the pack).
  */
-export function parseUploadRequest (body: Buffer): UploadRequest {
+export function parseUploadRequest(body: Buffer): UploadRequest {
   const lines = parsePktLines(body)
   if (lines.length === 0) throw new GitProtocolError('empty upload-pack request')
   const request: UploadRequest = { wants: [], capabilities: [], haves: [], end: 'empty' }
@@ -32,18 +32,20 @@ export function parseUploadRequest (body: Buffer): UploadRequest {
     if (line?.kind !== 'data') throw new GitProtocolError('unexpected special packet among want lines')
     const text = pktLineText(line.payload)
     if (UNSUPPORTED.test(text)) {
-      throw new GitProtocolError(`"${text.split(' ')[0] ?? ''}" is not supported: shallow and partial clones are not offered`)
+      throw new GitProtocolError(
+        `"${text.split(' ')[0] ?? ''}" is not supported: shallow and partial clones are not offered`,
+      )
     }
     if (!text.startsWith('want ')) throw new GitProtocolError(`expected a want line, got ${quote(text)}`)
     const [oid = '', ...capabilities] = text.slice(5).split(' ')
     if (!OID.test(oid)) throw new GitProtocolError(`want line has an invalid object id: ${quote(text)}`)
     const normal = oid.toLowerCase()
     if (!request.wants.includes(normal)) request.wants.push(normal)
-    request.capabilities.push(...capabilities.filter(word => word !== ''))
+    request.capabilities.push(...capabilities.filter((word) => word !== ''))
   }
   if (at >= lines.length) throw new GitProtocolError('want lines are not ended by a flush packet')
   if (request.wants.length === 0) {
-    if (lines.slice(at + 1).some(line => line.kind !== 'flush')) {
+    if (lines.slice(at + 1).some((line) => line.kind !== 'flush')) {
       throw new GitProtocolError('lines after an empty want list')
     }
     return request
@@ -67,12 +69,12 @@ export function parseUploadRequest (body: Buffer): UploadRequest {
   }
   if (request.end === 'empty') throw new GitProtocolError('request ends without a flush packet or done')
   // A client may close its request with a flush; anything else after the end is an error.
-  if (lines.slice(at + 1).some(line => line.kind !== 'flush')) {
+  if (lines.slice(at + 1).some((line) => line.kind !== 'flush')) {
     throw new GitProtocolError(`lines after ${request.end === 'done' ? 'done' : 'the flush packet'}`)
   }
   return request
 }
 
-function quote (text: string): string {
+function quote(text: string): string {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text)
 }

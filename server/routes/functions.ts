@@ -1,48 +1,92 @@
-import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+
 import type { Engine } from '../../engine/engine.js'
 import { FunctionRecord } from '../../engine/records.js'
 import { readFunctionBody } from '../function-body.js'
+import { DownloadQuery, faults, FunctionParams, ListFunctionsQuery, truthy } from '../schemas.js'
 import { sendDownload } from '../send-download.js'
-import { DownloadQuery, FunctionParams, ListFunctionsQuery, faults, truthy } from '../schemas.js'
 
 /** Functions, as Qinling v1: create, list, show/download, update, detach, delete. */
 export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async (app, { engine }) => {
   // Bodies are multipart, urlencoded or JSON: read by readFunctionBody, validated by the engine.
-  app.post('/v1/functions', { schema: { response: { 201: FunctionRecord, ...faults(400, 401, 403, 413) } } }, async (request, reply) => {
-    const created = await engine.createFunction(request.ctx, await readFunctionBody(request, engine.limits.maxPackageBytes))
-    return reply.code(201).send(created)
-  })
+  app.post(
+    '/v1/functions',
+    { schema: { response: { 201: FunctionRecord, ...faults(400, 401, 403, 413) } } },
+    async (request, reply) => {
+      const created = await engine.createFunction(
+        request.ctx,
+        await readFunctionBody(request, engine.limits.maxPackageBytes),
+      )
+      return reply.code(201).send(created)
+    },
+  )
 
   app.get(
     '/v1/functions',
-    { schema: { querystring: ListFunctionsQuery, response: { 200: Type.Object({ functions: Type.Array(FunctionRecord) }), ...faults(401, 403) } } },
+    {
+      schema: {
+        querystring: ListFunctionsQuery,
+        response: { 200: Type.Object({ functions: Type.Array(FunctionRecord) }), ...faults(401, 403) },
+      },
+    },
     async (request) => {
       const { all_projects, project_id } = request.query
-      return { functions: engine.listFunctions(request.ctx, { allProjects: truthy(all_projects), ...(project_id ? { projectId: project_id } : {}) }) }
+      return {
+        functions: engine.listFunctions(request.ctx, {
+          allProjects: truthy(all_projects),
+          ...(project_id ? { projectId: project_id } : {}),
+        }),
+      }
     },
   )
 
   app.get(
     '/v1/functions/:id',
-    { schema: { params: FunctionParams, querystring: DownloadQuery, response: { 200: FunctionRecord, ...faults(400, 401, 404) } } },
+    {
+      schema: {
+        params: FunctionParams,
+        querystring: DownloadQuery,
+        response: { 200: FunctionRecord, ...faults(400, 401, 404) },
+      },
+    },
     async (request, reply) => {
-      if (truthy(request.query.download)) return sendDownload(reply, await engine.downloadFunction(request.ctx, request.params.id))
+      if (truthy(request.query.download))
+        return sendDownload(reply, await engine.downloadFunction(request.ctx, request.params.id))
       return engine.getFunction(request.ctx, request.params.id)
     },
   )
 
-  app.put('/v1/functions/:id', { schema: { params: FunctionParams, response: { 200: FunctionRecord, ...faults(400, 401, 403, 404, 413) } } }, async (request) => {
-    return engine.updateFunction(request.ctx, request.params.id, await readFunctionBody(request, engine.limits.maxPackageBytes))
-  })
+  app.put(
+    '/v1/functions/:id',
+    { schema: { params: FunctionParams, response: { 200: FunctionRecord, ...faults(400, 401, 403, 404, 413) } } },
+    async (request) => {
+      return engine.updateFunction(
+        request.ctx,
+        request.params.id,
+        await readFunctionBody(request, engine.limits.maxPackageBytes),
+      )
+    },
+  )
 
-  app.post('/v1/functions/:id/detach', { schema: { params: FunctionParams, response: { 202: Type.String(), ...faults(400, 401, 403, 404) } } }, async (request, reply) => {
-    engine.detachFunction(request.ctx, request.params.id)
-    return reply.code(202).type('text/plain; charset=utf-8').send(`Request to detach function ${request.params.id} has been accepted.`)
-  })
+  app.post(
+    '/v1/functions/:id/detach',
+    { schema: { params: FunctionParams, response: { 202: Type.String(), ...faults(400, 401, 403, 404) } } },
+    async (request, reply) => {
+      engine.detachFunction(request.ctx, request.params.id)
+      return reply
+        .code(202)
+        .type('text/plain; charset=utf-8')
+        .send(`Request to detach function ${request.params.id} has been accepted.`)
+    },
+  )
 
-  app.delete('/v1/functions/:id', { schema: { params: FunctionParams, response: { 204: Type.Null(), ...faults(400, 401, 403, 404) } } }, async (request, reply) => {
-    await engine.deleteFunction(request.ctx, request.params.id)
-    return reply.code(204).send(null)
-  })
+  app.delete(
+    '/v1/functions/:id',
+    { schema: { params: FunctionParams, response: { 204: Type.Null(), ...faults(400, 401, 403, 404) } } },
+    async (request, reply) => {
+      await engine.deleteFunction(request.ctx, request.params.id)
+      return reply.code(204).send(null)
+    },
+  )
 }

@@ -1,6 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { promisify } from 'node:util'
 import zlib from 'node:zlib'
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+
 import { advertiseRefs } from '../../repos/smart-http/advertise-refs.js'
 import { GitProtocolError } from '../../repos/smart-http/errors.js'
 import { uploadPack } from '../../repos/smart-http/upload-pack.js'
@@ -26,7 +28,7 @@ const DEFAULT_MESSAGE: Record<number, string> = {
   401: 'Authentication required.',
   403: 'Forbidden.',
   404: 'Repository not found.',
-  413: 'Request body too large.'
+  413: 'Request body too large.',
 }
 
 const gunzip = promisify(zlib.gunzip)
@@ -35,7 +37,7 @@ const gunzip = promisify(zlib.gunzip)
  * Read-only git smart HTTP (protocol v0, stateless RPC) under `/git/<function_id>.git`. Bodies
  * are taken raw by a parser that exists only inside this plugin, so other routes keep theirs.
  */
-export async function gitRoutes (app: FastifyInstance, opts: GitRoutesOptions): Promise<void> {
+export async function gitRoutes(app: FastifyInstance, opts: GitRoutesOptions): Promise<void> {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
     done(null, body)
@@ -48,37 +50,46 @@ export async function gitRoutes (app: FastifyInstance, opts: GitRoutesOptions): 
     return await opts.authorizeGit(request, match[1].toLowerCase())
   }
 
-  app.get<{ Params: { repo: string }, Querystring: { service?: string } }>('/git/:repo/info/refs', async (request, reply) => {
-    const service = request.query.service
-    if (service === 'git-receive-pack') return await sendText(reply, 403, READ_ONLY_MESSAGE)
-    if (!REPO_NAME.test(request.params.repo)) return await sendText(reply, 404, 'Repository not found.\n')
-    if (service !== 'git-upload-pack') {
-      return await sendText(reply, 400, 'Only the smart HTTP protocol is served: ask for ?service=git-upload-pack.\n')
-    }
-    const body = await advertiseRefs(await repositoryFor(request))
-    return await reply
-      .header('Content-Type', 'application/x-git-upload-pack-advertisement')
-      .header('Cache-Control', 'no-cache')
-      .send(body)
-  })
+  app.get<{ Params: { repo: string }; Querystring: { service?: string } }>(
+    '/git/:repo/info/refs',
+    async (request, reply) => {
+      const service = request.query.service
+      if (service === 'git-receive-pack') return await sendText(reply, 403, READ_ONLY_MESSAGE)
+      if (!REPO_NAME.test(request.params.repo)) return await sendText(reply, 404, 'Repository not found.\n')
+      if (service !== 'git-upload-pack') {
+        return await sendText(reply, 400, 'Only the smart HTTP protocol is served: ask for ?service=git-upload-pack.\n')
+      }
+      const body = await advertiseRefs(await repositoryFor(request))
+      return await reply
+        .header('Content-Type', 'application/x-git-upload-pack-advertisement')
+        .header('Cache-Control', 'no-cache')
+        .send(body)
+    },
+  )
 
-  app.post<{ Params: { repo: string } }>('/git/:repo/git-upload-pack', { bodyLimit: MAX_BODY_BYTES }, async (request, reply) => {
-    const gitdir = await repositoryFor(request)
-    const body = await requestBody(request)
-    const result = await uploadPack(gitdir, body, {
-      onError: error => { request.log.error({ err: error }, 'git upload-pack failed while sending a pack') }
-    })
-    return await reply
-      .header('Content-Type', 'application/x-git-upload-pack-result')
-      .header('Cache-Control', 'no-cache')
-      .send(result)
-  })
+  app.post<{ Params: { repo: string } }>(
+    '/git/:repo/git-upload-pack',
+    { bodyLimit: MAX_BODY_BYTES },
+    async (request, reply) => {
+      const gitdir = await repositoryFor(request)
+      const body = await requestBody(request)
+      const result = await uploadPack(gitdir, body, {
+        onError: (error) => {
+          request.log.error({ err: error }, 'git upload-pack failed while sending a pack')
+        },
+      })
+      return await reply
+        .header('Content-Type', 'application/x-git-upload-pack-result')
+        .header('Cache-Control', 'no-cache')
+        .send(result)
+    },
+  )
 
   app.post('/git/:repo/git-receive-pack', async (_request, reply) => await sendText(reply, 403, READ_ONLY_MESSAGE))
 }
 
 /** The request's pkt-lines: checks the media type and undoes the gzip git applies past 1 KiB. */
-async function requestBody (request: FastifyRequest): Promise<Buffer> {
+async function requestBody(request: FastifyRequest): Promise<Buffer> {
   const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
   if (type !== 'application/x-git-upload-pack-request') {
     throw new GitProtocolError('expected Content-Type application/x-git-upload-pack-request')
@@ -96,10 +107,11 @@ async function requestBody (request: FastifyRequest): Promise<Buffer> {
   }
 }
 
-async function sendError (request: FastifyRequest, reply: FastifyReply, error: unknown): Promise<FastifyReply> {
+async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): Promise<FastifyReply> {
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : ''
   const fastifyStatus = (error as { statusCode?: unknown })?.statusCode
-  let status = (Object.hasOwn(ERROR_STATUS, code) ? ERROR_STATUS[code] : undefined) ??
+  let status =
+    (Object.hasOwn(ERROR_STATUS, code) ? ERROR_STATUS[code] : undefined) ??
     (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500 ? fastifyStatus : 500)
   // The protocol vocabulary has no 415: a wrong media type is just a bad request.
   if (status === 415) status = 400
@@ -114,7 +126,7 @@ async function sendError (request: FastifyRequest, reply: FastifyReply, error: u
 }
 
 /** Plain text, which the git client prints to the user prefixed with "remote:". */
-async function sendText (reply: FastifyReply, status: number, text: string): Promise<FastifyReply> {
+async function sendText(reply: FastifyReply, status: number, text: string): Promise<FastifyReply> {
   return await reply
     .status(status)
     .header('Content-Type', 'text/plain; charset=utf-8')

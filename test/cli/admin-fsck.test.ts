@@ -1,8 +1,9 @@
 import t from 'tap'
-import { runTagstone } from '../helpers/tagstone-process.js'
-import { git } from '../helpers/git.js'
+
 import { buildFixture, packageZip, querySql, tamperSql } from '../engine/admin/fixture.js'
+import { git } from '../helpers/git.js'
 import { functionForm, startServer } from '../helpers/server.js'
+import { runTagstone } from '../helpers/tagstone-process.js'
 
 interface FsckJson {
   clean: boolean
@@ -32,7 +33,10 @@ t.test('tagstone admin fsck: exit 0 clean, 1 with problems; --repair then 0 when
   t.equal(found.code, 1)
   t.equal(found.report.clean, false)
   t.same(found.report.problems.map((p) => p.what).sort(), ['counter-low', 'tag-moved'])
-  t.match(found.report.problems.find((p) => p.what === 'tag-moved'), { function: f.functionId, version: 1, expected: v1!.tag_oid, found: v2!.tag_oid })
+  t.match(
+    found.report.problems.find((p) => p.what === 'tag-moved'),
+    { function: f.functionId, version: 1, expected: v1!.tag_oid, found: v2!.tag_oid },
+  )
 
   const repaired = await fsckJson(f.dataDir, '--repair')
   t.equal(repaired.code, 0, 'everything left is clean')
@@ -47,9 +51,15 @@ t.test('tagstone admin fsck --repair exits 1 and says why when it must refuse', 
   await git(f.gitdir, 'update-ref', '-d', 'refs/tags/v2')
   const repaired = await fsckJson(f.dataDir, '--repair')
   t.equal(repaired.code, 1)
-  t.same(repaired.report.repaired.map((p) => p.what), ['tag-missing'])
+  t.same(
+    repaired.report.repaired.map((p) => p.what),
+    ['tag-missing'],
+  )
   t.match(repaired.report.refused, [{ problem: { what: 'tag-without-row', version: 1 }, why: /backup/ }])
-  t.same(repaired.report.remaining.map((p) => p.what), ['tag-without-row'])
+  t.same(
+    repaired.report.remaining.map((p) => p.what),
+    ['tag-without-row'],
+  )
 
   const text = await runTagstone(['admin', 'fsck', '--data', f.dataDir])
   t.equal(text.code, 1)
@@ -65,7 +75,9 @@ t.test('tagstone admin fsck: usage errors and a missing store exit 2', async (t)
   const bad = await runTagstone(['admin', 'fsck', '--bogus'])
   t.equal(bad.code, 2)
   t.match(bad.stderr, /usage: tagstone admin fsck/)
-  const env = await runTagstone(['admin', 'fsck', '--json'], { env: { ...process.env, TAGSTONE_DATA: (await buildFixture(t.testdir())).dataDir } })
+  const env = await runTagstone(['admin', 'fsck', '--json'], {
+    env: { ...process.env, TAGSTONE_DATA: (await buildFixture(t.testdir())).dataDir },
+  })
   t.equal(env.code, 0, 'TAGSTONE_DATA names the store when --data is not given')
 })
 
@@ -85,7 +97,8 @@ t.test('tagstone admin fsck beside a busy running server: clean, and the server 
       const began = Date.now()
       statuses.push((await fetch(`${server.url}/v1/functions/${id}`, { method: 'PUT', body: form })).status)
       statuses.push((await fetch(`${server.url}/v1/functions/${id}/versions`, { method: 'POST' })).status)
-      if (i % 3 === 0) statuses.push((await fetch(`${server.url}/v1/functions/${id}/versions/${i - 1}`, { method: 'DELETE' })).status)
+      if (i % 3 === 0)
+        statuses.push((await fetch(`${server.url}/v1/functions/${id}/versions/${i - 1}`, { method: 'DELETE' })).status)
       slowest.ms = Math.max(slowest.ms, Date.now() - began)
     }
   })()
@@ -97,7 +110,10 @@ t.test('tagstone admin fsck beside a busy running server: clean, and the server 
     t.equal(check.code, 0, check.stdout + check.stderr)
     t.match(JSON.parse(check.stdout), { clean: true, checked: 1 })
   }
-  t.notOk(statuses.some((s) => s >= 500), 'never a 5xx')
+  t.notOk(
+    statuses.some((s) => s >= 500),
+    'never a 5xx',
+  )
   t.ok(statuses.filter((s) => s === 201).length >= 3, `versions were made meanwhile (${statuses.length} calls)`)
   t.ok(slowest.ms < 5000, `no call waited on fsck (slowest ${slowest.ms} ms)`)
 })

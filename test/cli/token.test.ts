@@ -1,52 +1,85 @@
 import t from 'tap'
-import { startServer, type RunningServer } from '../helpers/server.js'
-import { runTagstone } from '../helpers/tagstone-process.js'
+
 import { tokenAuthenticate } from '../../server/token-auth.js'
+import { type RunningServer, startServer } from '../helpers/server.js'
+import { runTagstone } from '../helpers/tagstone-process.js'
 
 const TOKEN = /tgs_[A-Za-z0-9_-]{43}/
 
-t.test('token create prints the token and nothing else; list never prints one; revoke makes it fail with 401', async (t) => {
-  const dataDir = t.testdir()
-  let server: RunningServer | undefined
-  server = await startServer({ dataDir, authenticate: (request) => tokenAuthenticate(server!.engine.tokens)(request) })
-  t.teardown(() => server!.close())
+t.test(
+  'token create prints the token and nothing else; list never prints one; revoke makes it fail with 401',
+  async (t) => {
+    const dataDir = t.testdir()
+    const server: RunningServer = await startServer({
+      dataDir,
+      authenticate: (request) => tokenAuthenticate(server.engine.tokens)(request),
+    })
+    t.teardown(() => server.close())
 
-  const made = await runTagstone(['admin', 'token', 'create', '--project', 'p1', '--data', dataDir])
-  t.equal(made.code, 0, made.stderr)
-  t.match(made.stdout, new RegExp(`^${TOKEN.source}\\n$`), 'one line: the token')
-  t.equal(made.stderr, '')
-  const token = made.stdout.trim()
-  const asToken = () => fetch(`${server!.url}/v1/functions`, { headers: { 'x-auth-token': token } })
-  t.equal((await asToken()).status, 200, 'the server knows it at once')
+    const made = await runTagstone(['admin', 'token', 'create', '--project', 'p1', '--data', dataDir])
+    t.equal(made.code, 0, made.stderr)
+    t.match(made.stdout, new RegExp(`^${TOKEN.source}\\n$`), 'one line: the token')
+    t.equal(made.stderr, '')
+    const token = made.stdout.trim()
+    const asToken = () => fetch(`${server.url}/v1/functions`, { headers: { 'x-auth-token': token } })
+    t.equal((await asToken()).status, 200, 'the server knows it at once')
 
-  const json = await runTagstone(['admin', 'token', 'create', '--project', 'ops', '--role', 'admin', '--label', 'ci', '--json', '--data', dataDir])
-  t.equal(json.code, 0, json.stderr)
-  const adminToken = JSON.parse(json.stdout) as { id: string; project: string; role: string; token: string }
-  t.match(adminToken, { project: 'ops', role: 'admin', token: TOKEN, id: /^[0-9a-f-]{36}$/ })
-  const all = await fetch(`${server.url}/v1/functions?all_projects=true`, { headers: { 'x-auth-token': adminToken.token } })
-  t.equal(all.status, 200, 'an admin token is an admin')
+    const json = await runTagstone([
+      'admin',
+      'token',
+      'create',
+      '--project',
+      'ops',
+      '--role',
+      'admin',
+      '--label',
+      'ci',
+      '--json',
+      '--data',
+      dataDir,
+    ])
+    t.equal(json.code, 0, json.stderr)
+    const adminToken = JSON.parse(json.stdout) as { id: string; project: string; role: string; token: string }
+    t.match(adminToken, { project: 'ops', role: 'admin', token: TOKEN, id: /^[0-9a-f-]{36}$/ })
+    const all = await fetch(`${server.url}/v1/functions?all_projects=true`, {
+      headers: { 'x-auth-token': adminToken.token },
+    })
+    t.equal(all.status, 200, 'an admin token is an admin')
 
-  for (const args of [['list'], ['list', '--json']]) {
-    const listed = await runTagstone(['admin', 'token', ...args, '--data', dataDir])
-    t.equal(listed.code, 0, listed.stderr)
-    t.notMatch(listed.stdout, TOKEN, `${args.join(' ')}: no secret`)
-    t.notOk(listed.stdout.includes(token.slice(4)) || listed.stdout.includes(adminToken.token.slice(4)))
-    t.match(listed.stdout, 'p1')
-    t.match(listed.stdout, adminToken.id)
-  }
-  const listed = JSON.parse((await runTagstone(['admin', 'token', 'list', '--json', '--data', dataDir])).stdout) as { tokens: Array<Record<string, unknown>> }
-  t.same(listed.tokens.map((x) => [x.project, x.role, x.label, x.revoked_at]), [['p1', 'member', null, null], ['ops', 'admin', 'ci', null]])
-  const id = listed.tokens[0]!.id as string
+    for (const args of [['list'], ['list', '--json']]) {
+      const listed = await runTagstone(['admin', 'token', ...args, '--data', dataDir])
+      t.equal(listed.code, 0, listed.stderr)
+      t.notMatch(listed.stdout, TOKEN, `${args.join(' ')}: no secret`)
+      t.notOk(listed.stdout.includes(token.slice(4)) || listed.stdout.includes(adminToken.token.slice(4)))
+      t.match(listed.stdout, 'p1')
+      t.match(listed.stdout, adminToken.id)
+    }
+    const listed = JSON.parse((await runTagstone(['admin', 'token', 'list', '--json', '--data', dataDir])).stdout) as {
+      tokens: Array<Record<string, unknown>>
+    }
+    t.same(
+      listed.tokens.map((x) => [x.project, x.role, x.label, x.revoked_at]),
+      [
+        ['p1', 'member', null, null],
+        ['ops', 'admin', 'ci', null],
+      ],
+    )
+    const id = listed.tokens[0]!.id as string
 
-  const revoked = await runTagstone(['admin', 'token', 'revoke', id, '--json', '--data', dataDir])
-  t.equal(revoked.code, 0, revoked.stderr)
-  t.match(JSON.parse(revoked.stdout), { id, revoked_at: /^\d{4}-/ })
-  const refused = await asToken()
-  t.equal(refused.status, 401, 'a revoked token is refused')
-  t.match(await refused.json(), { error: 'UNAUTHENTICATED' })
-  t.equal(all.status, 200)
-  t.equal((await fetch(`${server.url}/v1/functions`, { headers: { 'x-auth-token': adminToken.token } })).status, 200, 'the other token still works')
-})
+    const revoked = await runTagstone(['admin', 'token', 'revoke', id, '--json', '--data', dataDir])
+    t.equal(revoked.code, 0, revoked.stderr)
+    t.match(JSON.parse(revoked.stdout), { id, revoked_at: /^\d{4}-/ })
+    const refused = await asToken()
+    t.equal(refused.status, 401, 'a revoked token is refused')
+    t.match(await refused.json(), { error: 'UNAUTHENTICATED' })
+    t.equal(all.status, 200)
+    t.equal(
+      (await fetch(`${server.url}/v1/functions`, { headers: { 'x-auth-token': adminToken.token } })).status,
+      200,
+      'the other token still works',
+    )
+  },
+)
 
 t.test('the token commands say what is wrong', async (t) => {
   const dataDir = t.testdir()
@@ -59,7 +92,9 @@ t.test('the token commands say what is wrong', async (t) => {
     [['frobnicate'], 2, /unknown token command/],
     [['list', '--bogus'], 2, /Unknown option/],
   ]
-  await runTagstone(['admin', 'token', 'list', '--data', dataDir]).then((r) => t.match(r, { code: 1, stderr: /No tagstone data/ }, 'list on no data'))
+  await runTagstone(['admin', 'token', 'list', '--data', dataDir]).then((r) =>
+    t.match(r, { code: 1, stderr: /No tagstone data/ }, 'list on no data'),
+  )
   for (const [args, code, message] of cases) {
     const run = await runTagstone(['admin', 'token', ...args, '--data', dataDir])
     t.equal(run.code, code, args.join(' '))

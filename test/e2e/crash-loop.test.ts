@@ -1,11 +1,13 @@
-import t from 'tap'
 import { createHash, randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+
+import t from 'tap'
+
 import { git } from '../helpers/git.js'
-import { runTagstone, startServe, type ServeProcess } from '../helpers/tagstone-process.js'
 import { functionForm } from '../helpers/server.js'
+import { runTagstone, type ServeProcess, startServe } from '../helpers/tagstone-process.js'
 import { makeZip } from '../helpers/zip.js'
 
 /**
@@ -52,7 +54,10 @@ class Ledger {
 
 function packageZip(fid: string, ledger: Ledger): Buffer {
   // Enough files that writing the commit takes a while: kills land inside it too.
-  const files = Array.from({ length: 12 }, (_, i) => ({ name: `src/m${i}.py`, content: `# ${fid}\nV = '${randomBytes(24).toString('hex')}'\n` }))
+  const files = Array.from({ length: 12 }, (_, i) => ({
+    name: `src/m${i}.py`,
+    content: `# ${fid}\nV = '${randomBytes(24).toString('hex')}'\n`,
+  }))
   const zip = makeZip([{ name: 'main.py', content: 'def main():\n  return 1\n' }, ...files])
   ledger.zips.set(md5(zip), zip)
   return zip
@@ -78,7 +83,10 @@ t.test('kill -9 at random moments loses no acknowledged version and reuses no nu
   const fids: string[] = []
   for (let i = 0; i < FUNCTIONS; i++) {
     const zip = packageZip(`f${i}`, ledger)
-    const reply = await fetch(`${server.url}/v1/functions`, { method: 'POST', body: functionForm(zip, { name: `crash-${i}` }) })
+    const reply = await fetch(`${server.url}/v1/functions`, {
+      method: 'POST',
+      body: functionForm(zip, { name: `crash-${i}` }),
+    })
     t.equal(reply.status, 201)
     fids.push(((await reply.json()) as { id: string }).id)
   }
@@ -107,7 +115,10 @@ t.test('kill -9 at random moments loses no acknowledged version and reuses no nu
         if (reply?.status === 200) ledger.counts.uploads++
         else if (reply && reply.status >= 500) ledger.serverErrors.push(`PUT ${reply.status} ${await reply.text()}`)
       } else if (roll < 0.8) {
-        const reply = await call('POST', `/v1/functions/${fid}/versions`, { headers: { 'content-type': 'application/json' }, body: '{"description": "crash loop"}' })
+        const reply = await call('POST', `/v1/functions/${fid}/versions`, {
+          headers: { 'content-type': 'application/json' },
+          body: '{"description": "crash loop"}',
+        })
         if (!reply) continue
         const body = (await reply.json().catch(() => ({}))) as { id?: string; version_number?: number; md5sum?: string }
         if (reply.status === 201) {
@@ -131,7 +142,9 @@ t.test('kill -9 at random moments loses no acknowledged version and reuses no nu
       } else {
         const reply = await call('GET', `/v1/functions/${fid}/versions`)
         if (reply?.status !== 200) continue
-        const body = (await reply.json().catch(() => null)) as { function_versions: Array<{ id: string; version_number: number }> } | null
+        const body = (await reply.json().catch(() => null)) as {
+          function_versions: Array<{ id: string; version_number: number }>
+        } | null
         for (const v of body?.function_versions ?? []) ledger.sawId(fid, v.version_number, v.id)
       }
     }
@@ -162,7 +175,9 @@ t.test('kill -9 at random moments loses no acknowledged version and reuses no nu
   // The last start recovered whatever the last kill cut off; now check every acknowledgement.
   const live = server!
   for (const fid of fids) {
-    const listed = (await (await fetch(`${live.url}/v1/functions/${fid}/versions`)).json()) as { function_versions: Array<{ id: string; version_number: number }> }
+    const listed = (await (await fetch(`${live.url}/v1/functions/${fid}/versions`)).json()) as {
+      function_versions: Array<{ id: string; version_number: number }>
+    }
     const numbers = listed.function_versions.map((v) => v.version_number)
     t.equal(new Set(numbers).size, numbers.length, 'no number listed twice')
     for (const v of listed.function_versions) ledger.sawId(fid, v.version_number, v.id)
@@ -190,9 +205,13 @@ t.test('kill -9 at random moments loses no acknowledged version and reuses no nu
   const check = await runTagstone(['admin', 'fsck', '--json', '--data', dataDir], { timeoutMs: 60_000 })
   t.equal(check.code, 0, check.stdout + check.stderr)
   t.match(JSON.parse(check.stdout), { clean: true, problems: [] })
-  const stats = JSON.parse((await runTagstone(['admin', 'stats', '--json', '--data', dataDir])).stdout) as { versions: { live: number; deleted: number } }
-  t.comment(`numbers used: ${stats.versions.live + stats.versions.deleted}; acknowledged creates ${ledger.counts.creates}, deletes ${ledger.counts.deletes}: ` +
-    `${stats.versions.deleted - ledger.counts.deletes} tombstones are creates or deletes a kill cut off`)
+  const stats = JSON.parse((await runTagstone(['admin', 'stats', '--json', '--data', dataDir])).stdout) as {
+    versions: { live: number; deleted: number }
+  }
+  t.comment(
+    `numbers used: ${stats.versions.live + stats.versions.deleted}; acknowledged creates ${ledger.counts.creates}, deletes ${ledger.counts.deletes}: ` +
+      `${stats.versions.deleted - ledger.counts.deletes} tombstones are creates or deletes a kill cut off`,
+  )
   for (const repo of readdirSync(join(dataDir, 'repos'))) {
     t.equal(await git(join(dataDir, 'repos', repo), 'fsck', '--no-progress', '--no-dangling'), '', `git fsck ${repo}`)
   }

@@ -1,5 +1,7 @@
-import t from 'tap'
 import { join } from 'node:path'
+
+import t from 'tap'
+
 import { Api } from '../helpers/api.js'
 import { git, runGit } from '../helpers/git.js'
 import { startServer } from '../helpers/server.js'
@@ -47,11 +49,18 @@ t.test('a function made through the API clones and fetches with the real git', a
   t.match((await gitIn(work, 'cat-file', 'tag', 'v3')).stdout, /\n\nthird$/, 'the tag message is the description')
   t.equal((await gitIn(work, 'show', 'v1:main.py')).stdout, 'print(1)')
   t.equal((await gitIn(work, 'show', 'v3:lib/util.py')).stdout, 'A = 3')
-  t.match((await gitIn(work, 'ls-tree', 'v1', 'run.sh')).stdout, /^100755 blob /, 'the executable bit survives the clone')
+  t.match(
+    (await gitIn(work, 'ls-tree', 'v1', 'run.sh')).stdout,
+    /^100755 blob /,
+    'the executable bit survives the clone',
+  )
   t.equal((await gitIn(work, 'fsck', '--strict')).code, 0, 'the clone is sound')
-  const archives = (await git(join(dataDir, 'repos', `${fn.id}.git`), 'for-each-ref', '--format=%(objectname)', 'refs/archives/')).split('\n')
+  const archives = (
+    await git(join(dataDir, 'repos', `${fn.id}.git`), 'for-each-ref', '--format=%(objectname)', 'refs/archives/')
+  ).split('\n')
   t.equal(archives.length, 3, 'the server keeps an archive per upload')
-  for (const blob of archives) t.not((await gitIn(work, 'cat-file', '-e', blob)).code, 0, 'archives never reach a clone')
+  for (const blob of archives)
+    t.not((await gitIn(work, 'cat-file', '-e', blob)).code, 0, 'archives never reach a clone')
 
   // Loose objects make the count exact: what arrives is what the pack held.
   await gitIn(work, 'config', 'fetch.unpackLimit', '100000')
@@ -62,7 +71,10 @@ t.test('a function made through the API clones and fetches with the real git', a
   t.equal(fetched.code, 0, `git fetch: ${fetched.stderr}`)
   t.equal((await looseObjects(work)) - before, 4, 'only the new commit, root tree, blob and tag were sent')
   t.equal((await gitIn(work, 'show', 'v4:main.py')).stdout, 'print(4)')
-  t.equal((await gitIn(work, 'rev-parse', 'origin/main')).stdout, (await gitIn(work, 'rev-parse', 'v4^{commit}')).stdout)
+  t.equal(
+    (await gitIn(work, 'rev-parse', 'origin/main')).stdout,
+    (await gitIn(work, 'rev-parse', 'v4^{commit}')).stdout,
+  )
 
   t.equal((await api.delete(`/v1/functions/${fn.id}/versions/3`)).status, 204)
   t.equal((await gitIn(work, 'fetch', '-q', '--prune', '--prune-tags')).code, 0)

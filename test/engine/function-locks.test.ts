@@ -1,5 +1,7 @@
-import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
+
+import t from 'tap'
+
 import { FunctionLocks } from '../../engine/function-locks.js'
 
 t.test('writes on one function run one at a time, in arrival order', async (t) => {
@@ -40,7 +42,7 @@ t.test('different functions do not wait for each other', async (t) => {
   t.same(log, ['g done', 'f done'])
 })
 
-t.test('a failure is its caller\'s alone: the queue goes on', async (t) => {
+t.test("a failure is its caller's alone: the queue goes on", async (t) => {
   const locks = new FunctionLocks()
   const order: string[] = []
   const failing = locks.run('f', async () => {
@@ -72,7 +74,10 @@ t.test('many waiters on one function are all served, in order', async (t) => {
   const locks = new FunctionLocks()
   const seen: number[] = []
   await Promise.all(Array.from({ length: 200 }, (_, i) => locks.run('f', async () => void seen.push(i))))
-  t.same(seen, Array.from({ length: 200 }, (_, i) => i))
+  t.same(
+    seen,
+    Array.from({ length: 200 }, (_, i) => i),
+  )
 })
 
 t.test('ids that differ only in case are one function, so one lock', async (t) => {

@@ -1,7 +1,9 @@
-import t from 'tap'
 import { createHash } from 'node:crypto'
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+
+import t from 'tap'
+
 import { adminTokenPath, bootstrapAdminToken } from '../../engine/admin-token-file.js'
 import { databasePath } from '../../engine/engine.js'
 import { openTokenStore } from '../../engine/open-token-store.js'
@@ -18,10 +20,13 @@ t.test('a token is returned once, kept only as a hash, and names its project and
   t.same(store.authenticateToken(admin.token), { projectId: 'ops', role: 'admin' })
 
   const listed = store.listTokens()
-  t.same(listed.map((x) => [x.id, x.project_id, x.role, x.label, x.revoked_at]), [
-    [member.id, 'p1', 'member', null, null],
-    [admin.id, 'ops', 'admin', 'ci', null],
-  ])
+  t.same(
+    listed.map((x) => [x.id, x.project_id, x.role, x.label, x.revoked_at]),
+    [
+      [member.id, 'p1', 'member', null, null],
+      [admin.id, 'ops', 'admin', 'ci', null],
+    ],
+  )
   t.notOk(JSON.stringify(listed).includes(member.token), 'a listing holds no secret')
 
   // Nothing on disk holds a secret: neither the database file nor its WAL.

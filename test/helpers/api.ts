@@ -1,6 +1,8 @@
-import { request as httpRequest } from 'node:http'
 import { createHash } from 'node:crypto'
+import { request as httpRequest } from 'node:http'
+
 import type { TAP } from 'tap'
+
 import { functionForm } from './server.js'
 
 /** A tap test, as test callbacks receive it. */
@@ -88,7 +90,10 @@ export class Api {
 
   /** Creates the next version; throws unless it is created. */
   async createVersion(id: string, description?: string): Promise<VersionJson> {
-    const reply = await this.post(`/v1/functions/${id}/versions`, description === undefined ? {} : { json: { description } })
+    const reply = await this.post(
+      `/v1/functions/${id}/versions`,
+      description === undefined ? {} : { json: { description } },
+    )
     return expectStatus(reply, 201).json<VersionJson>()
   }
 
@@ -97,7 +102,9 @@ export class Api {
   }
 
   async versionNumbers(id: string): Promise<number[]> {
-    const list = expectStatus(await this.get(`/v1/functions/${id}/versions`), 200).json<{ function_versions: VersionJson[] }>()
+    const list = expectStatus(await this.get(`/v1/functions/${id}/versions`), 200).json<{
+      function_versions: VersionJson[]
+    }>()
     return list.function_versions.map((v) => v.version_number)
   }
 }
@@ -109,7 +116,13 @@ export function expectStatus(reply: Reply, status: number): Reply {
 }
 
 /** Asserts a JSON fault: its status, a JSON body with a non-empty `faultstring`, equal to `faultstring` when given. */
-export function expectFault(t: Asserts, reply: Reply, status: number, faultstring?: string | RegExp, what = 'fault'): void {
+export function expectFault(
+  t: Asserts,
+  reply: Reply,
+  status: number,
+  faultstring?: string | RegExp,
+  what = 'fault',
+): void {
   t.equal(reply.status, status, `${what}: status ${status}`)
   t.match(reply.headers.get('content-type') ?? '', /^application\/json/, `${what}: a JSON body`)
   let fault: Json = {}
@@ -125,7 +138,10 @@ export function expectFault(t: Asserts, reply: Reply, status: number, faultstrin
 }
 
 /** A GET on a plain node socket, so headers such as Accept-Encoding go out as given and nothing is decoded. */
-export function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
+export function rawGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: 'GET', headers }, (res) => {
       const chunks: Buffer[] = []

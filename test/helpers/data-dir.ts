@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+
 import { databasePath } from '../../engine/engine.js'
 import { openDatabase } from '../../engine/store/open-database.js'
 
@@ -14,7 +15,8 @@ export interface DataDirState {
   tmp: string[]
 }
 
-const count = (db: ReturnType<typeof openDatabase>, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+const count = (db: ReturnType<typeof openDatabase>, table: string) =>
+  (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
 
 /** Reads the state with a read-only connection of its own, beside a running server. */
 export async function inspectDataDir(dataDir: string): Promise<DataDirState> {
@@ -35,7 +37,10 @@ export async function inspectDataDir(dataDir: string): Promise<DataDirState> {
 }
 
 /** Rows of `versions` for a function, tombstones included, as SQLite has them. */
-export function versionRows(dataDir: string, functionId: string): Array<{ version_number: number; state: string; status: string }> {
+export function versionRows(
+  dataDir: string,
+  functionId: string,
+): Array<{ version_number: number; state: string; status: string }> {
   const db = openDatabase(databasePath(dataDir), { readonly: true })
   try {
     return db

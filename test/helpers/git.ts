@@ -4,7 +4,12 @@ import { promisify } from 'node:util'
 const execFileAsync = promisify(execFile)
 
 /** Runs the real `git` binary on a bare repository; resolves with stdout as bytes, rejects with stderr on failure. */
-export function gitBytes(gitdir: string, args: string[], input?: Buffer, env: Record<string, string> = {}): Promise<Buffer> {
+export function gitBytes(
+  gitdir: string,
+  args: string[],
+  input?: Buffer,
+  env: Record<string, string> = {},
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       'git',
@@ -30,7 +35,10 @@ function bareRepoEnv(): NodeJS.ProcessEnv {
 }
 
 /** `git ls-tree -r` of a tree-ish as a map path -> {mode, type, oid}. */
-export async function lsTree(gitdir: string, treeish: string): Promise<Map<string, { mode: string; type: string; oid: string }>> {
+export async function lsTree(
+  gitdir: string,
+  treeish: string,
+): Promise<Map<string, { mode: string; type: string; oid: string }>> {
   const out = await git(gitdir, 'ls-tree', '-r', '-z', '--full-tree', treeish)
   const entries = new Map<string, { mode: string; type: string; oid: string }>()
   for (const line of out.split('\0')) {
@@ -43,7 +51,7 @@ export async function lsTree(gitdir: string, treeish: string): Promise<Map<strin
 }
 
 /** An environment where the real git client never prompts and never reads the user's config. */
-export function gitEnv (home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function gitEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: home,
@@ -54,15 +62,20 @@ export function gitEnv (home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pro
     GIT_COMMITTER_NAME: 'Fixture',
     GIT_COMMITTER_EMAIL: 'fixture@example.invalid',
     LC_ALL: 'C',
-    ...extra
+    ...extra,
   }
 }
 
-export interface GitResult { stdout: string, stderr: string, code: number }
+export interface GitResult {
+  stdout: string
+  stderr: string
+  code: number
+}
 
 /** Runs the real git binary; never throws on a non-zero exit, the caller asserts on `code`. */
-export async function runGit (
-  args: string[], options: { cwd: string, home?: string, env?: NodeJS.ProcessEnv, input?: Buffer | string }
+export async function runGit(
+  args: string[],
+  options: { cwd: string; home?: string; env?: NodeJS.ProcessEnv; input?: Buffer | string },
 ): Promise<GitResult> {
   const env = gitEnv(options.home ?? options.cwd, options.env)
   if (options.input !== undefined) {
@@ -73,7 +86,7 @@ export async function runGit (
       child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
       child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
       child.on('error', reject)
-      child.on('close', code => {
+      child.on('close', (code) => {
         resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), code: code ?? -1 })
       })
       child.stdin.end(options.input)
@@ -83,7 +96,11 @@ export async function runGit (
     const { stdout, stderr } = await execFileAsync('git', args, { cwd: options.cwd, env, maxBuffer: 256 * 1024 * 1024 })
     return { stdout, stderr, code: 0 }
   } catch (error) {
-    const failed = error as { stdout?: string, stderr?: string, code?: number }
-    return { stdout: failed.stdout ?? '', stderr: failed.stderr ?? '', code: typeof failed.code === 'number' ? failed.code : -1 }
+    const failed = error as { stdout?: string; stderr?: string; code?: number }
+    return {
+      stdout: failed.stdout ?? '',
+      stderr: failed.stderr ?? '',
+      code: typeof failed.code === 'number' ? failed.code : -1,
+    }
   }
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
-import { openEngine, type Engine, type EngineOptions } from '../../engine/engine.js'
+
+import { type Engine, type EngineOptions, openEngine } from '../../engine/engine.js'
 import { buildApp } from '../../server/app.js'
 import type { Authenticate } from '../../server/request-context.js'
 

@@ -91,6 +91,7 @@ export function checkShape(t: Asserts, value: unknown, fields: Record<string, Fi
   t.equal(problems.join('; '), '', `${what} has every Qinling field with its type`)
 }
 
-export const checkFunction = (t: Asserts, value: unknown, what = 'function') => checkShape(t, value, FUNCTION_FIELDS, what)
+export const checkFunction = (t: Asserts, value: unknown, what = 'function') =>
+  checkShape(t, value, FUNCTION_FIELDS, what)
 export const checkVersion = (t: Asserts, value: unknown, what = 'version') => checkShape(t, value, VERSION_FIELDS, what)
 export const checkAlias = (t: Asserts, value: unknown, what = 'alias') => checkShape(t, value, ALIAS_FIELDS, what)

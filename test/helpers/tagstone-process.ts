@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 /** The built `tagstone` command (this file runs from dist/test/helpers/). */
@@ -20,9 +20,16 @@ export interface Finished {
 }
 
 /** Runs `tagstone <args>` to its end (bounded by `timeoutMs`). */
-export function runTagstone(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Finished> {
+export function runTagstone(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TAGSTONE, ...args], { env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 20_000 })
+    const child = spawn(process.execPath, [TAGSTONE, ...args], {
+      env: childEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs ?? 20_000,
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -45,8 +52,14 @@ export interface ServeProcess {
  * Starts `tagstone serve <args> --port 0` and resolves once it listens, with
  * the URL it logged. Rejects (and kills it) if it exits or is silent too long.
  */
-export function startServe(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [TAGSTONE, 'serve', '--port', '0', ...args], { env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] })
+export function startServe(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [TAGSTONE, 'serve', '--port', '0', ...args], {
+    env: childEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const stop = async () => {
@@ -54,7 +67,10 @@ export function startServe(args: string[], options: { env?: NodeJS.ProcessEnv; t
     await exited
   }
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`tagstone serve did not listen within ${options.timeoutMs ?? 15_000} ms:\n${output}`)), options.timeoutMs ?? 15_000)
+    const timer = setTimeout(
+      () => fail(new Error(`tagstone serve did not listen within ${options.timeoutMs ?? 15_000} ms:\n${output}`)),
+      options.timeoutMs ?? 15_000,
+    )
     const fail = (err: Error) => {
       clearTimeout(timer)
       void stop().then(() => reject(err))

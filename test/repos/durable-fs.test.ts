@@ -1,6 +1,8 @@
-import t from 'tap'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+
+import t from 'tap'
+
 import { ensureDirectory, writeFileDurably } from '../../repos/durable-fs.js'
 
 t.test('ensureDirectory makes a whole missing chain and is a no-op on an existing one', async (t) => {

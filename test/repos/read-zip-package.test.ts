@@ -1,6 +1,7 @@
 import t from 'tap'
-import { checkPath, readZipPackage, type UnpackLimits } from '../../repos/read-zip-package.js'
+
 import { RepoError } from '../../repos/errors.js'
+import { checkPath, readZipPackage, type UnpackLimits } from '../../repos/read-zip-package.js'
 import { makeZip } from '../helpers/zip.js'
 import { badCrc, badDeflate, madeOnDos, restamp, withComment } from '../helpers/zip-variants.js'
 
@@ -31,7 +32,11 @@ t.test('files come out with their paths, bytes and kinds', async (t) => {
     LIMITS,
   )
   const byPath = new Map(files.map((f) => [f.path, f]))
-  t.same([...byPath.keys()].sort(), ['bin/run.sh', 'data.bin', 'lib/util.py', 'link', 'main.py', 'ünïcode/名前.txt'], 'directory entries are not files')
+  t.same(
+    [...byPath.keys()].sort(),
+    ['bin/run.sh', 'data.bin', 'lib/util.py', 'link', 'main.py', 'ünïcode/名前.txt'],
+    'directory entries are not files',
+  )
   t.equal(byPath.get('main.py')?.kind, 'file')
   t.equal(byPath.get('main.py')?.content.toString(), 'print(1)\n')
   t.equal(byPath.get('lib/util.py')?.content.toString(), 'x = 1\n', 'stored entries read as well as deflated ones')
@@ -51,21 +56,44 @@ t.test('any execute bit makes an executable; group or other alone too', async (t
     ]),
     LIMITS,
   )
-  t.same(Object.fromEntries(files.map((f) => [f.path, f.kind])), { a: 'executable', b: 'executable', c: 'executable', d: 'file' })
+  t.same(Object.fromEntries(files.map((f) => [f.path, f.kind])), {
+    a: 'executable',
+    b: 'executable',
+    c: 'executable',
+    d: 'file',
+  })
 })
 
 t.test('a zip made on Windows carries no Unix mode: everything is a plain file', async (t) => {
-  const files = await readZipPackage(madeOnDos(makeZip([{ name: 'run.sh', content: 'x', mode: 0o100755 }, { name: 'link', content: 't', mode: 0o120777 }])), LIMITS)
-  t.same(files.map((f) => f.kind), ['file', 'file'])
+  const files = await readZipPackage(
+    madeOnDos(
+      makeZip([
+        { name: 'run.sh', content: 'x', mode: 0o100755 },
+        { name: 'link', content: 't', mode: 0o120777 },
+      ]),
+    ),
+    LIMITS,
+  )
+  t.same(
+    files.map((f) => f.kind),
+    ['file', 'file'],
+  )
 })
 
 t.test('an empty zip is a package with no files', async (t) => {
   t.same(await readZipPackage(makeZip([]), LIMITS), [])
-  t.same(await readZipPackage(makeZip([{ name: 'empty/', content: '' }]), LIMITS), [], 'an empty directory is nothing to git')
+  t.same(
+    await readZipPackage(makeZip([{ name: 'empty/', content: '' }]), LIMITS),
+    [],
+    'an empty directory is nothing to git',
+  )
 })
 
 t.test('other bytes for the same files unpack the same', async (t) => {
-  const zip = makeZip([{ name: 'main.py', content: 'x' }, { name: 'run', content: 'y', mode: 0o100755 }])
+  const zip = makeZip([
+    { name: 'main.py', content: 'x' },
+    { name: 'run', content: 'y', mode: 0o100755 },
+  ])
   const base = await readZipPackage(zip, LIMITS)
   t.same(await readZipPackage(restamp(zip, new Date('2030-01-02T03:04:06Z')), LIMITS), base, 'other timestamps')
   t.same(await readZipPackage(withComment(zip, 'rezipped'), LIMITS), base, 'an archive comment')
@@ -93,14 +121,37 @@ t.test('unsafe names are refused', async (t) => {
     'a\0b',
   ]
   for (const name of names) {
-    t.equal(await refusal(makeZip([{ name: 'ok.txt', content: 'fine' }, { name, content: 'evil' }])), 'PACKAGE_UNSAFE_PATH', JSON.stringify(name))
+    t.equal(
+      await refusal(
+        makeZip([
+          { name: 'ok.txt', content: 'fine' },
+          { name, content: 'evil' },
+        ]),
+      ),
+      'PACKAGE_UNSAFE_PATH',
+      JSON.stringify(name),
+    )
   }
-  t.equal(await refusal(makeZip([{ name: '.git/', content: '' }])), 'PACKAGE_UNSAFE_PATH', 'a bare .git directory entry')
+  t.equal(
+    await refusal(makeZip([{ name: '.git/', content: '' }])),
+    'PACKAGE_UNSAFE_PATH',
+    'a bare .git directory entry',
+  )
 })
 
 t.test('names git itself treats as .git (NTFS and HFS+ spellings) are refused', async (t) => {
   // `git fsck --strict` calls each of these hasDotgit, and clients refuse to check them out.
-  for (const name of ['.git./x', '.git /x', '.git. . /x', 'GIT~1/x', 'git~1', '.git::$INDEX_ALLOCATION/x', '.g\u200cit/x', '.\u200dgit/config', '\ufeff.git/x']) {
+  for (const name of [
+    '.git./x',
+    '.git /x',
+    '.git. . /x',
+    'GIT~1/x',
+    'git~1',
+    '.git::$INDEX_ALLOCATION/x',
+    '.g\u200cit/x',
+    '.\u200dgit/config',
+    '\ufeff.git/x',
+  ]) {
     t.equal(await refusal(makeZip([{ name, content: 'evil' }])), 'PACKAGE_UNSAFE_PATH', JSON.stringify(name))
   }
   for (const name of ['.gitignore', '.github/workflows/x.yml', '.gitx', 'git~2', 'my.git/x', 'a.git', '.git.x']) {
@@ -110,8 +161,20 @@ t.test('names git itself treats as .git (NTFS and HFS+ spellings) are refused', 
 
 t.test('backslashes, as old Windows tools write them, are read as slashes', async (t) => {
   const files = await readZipPackage(makeZip([{ name: 'lib\\util.py', content: 'x' }]), LIMITS)
-  t.same(files.map((f) => f.path), ['lib/util.py'])
-  t.equal(await refusal(makeZip([{ name: 'lib\\a', content: '1' }, { name: 'lib/a', content: '2' }])), 'PACKAGE_DUPLICATE_ENTRY', 'and then collide with the slashed name')
+  t.same(
+    files.map((f) => f.path),
+    ['lib/util.py'],
+  )
+  t.equal(
+    await refusal(
+      makeZip([
+        { name: 'lib\\a', content: '1' },
+        { name: 'lib/a', content: '2' },
+      ]),
+    ),
+    'PACKAGE_DUPLICATE_ENTRY',
+    'and then collide with the slashed name',
+  )
 })
 
 t.test('checkPath returns the name, or the error naming the entry', async (t) => {
@@ -124,12 +187,66 @@ t.test('checkPath returns the name, or the error naming the entry', async (t) =>
 })
 
 t.test('a name twice is refused, as file and file or as file and directory', async (t) => {
-  t.equal(await refusal(makeZip([{ name: 'a.py', content: '1' }, { name: 'a.py', content: '2' }])), 'PACKAGE_DUPLICATE_ENTRY')
-  t.equal(await refusal(makeZip([{ name: 'a', content: '1' }, { name: 'a/', content: '' }])), 'PACKAGE_DUPLICATE_ENTRY', 'file then directory entry')
-  t.equal(await refusal(makeZip([{ name: 'a/', content: '' }, { name: 'a', content: '1' }])), 'PACKAGE_DUPLICATE_ENTRY', 'directory entry then file')
-  t.equal(await refusal(makeZip([{ name: 'a', content: '1' }, { name: 'a/b', content: '2' }])), 'PACKAGE_DUPLICATE_ENTRY', 'a file where a directory must be')
-  t.equal(await refusal(makeZip([{ name: 'a/b', content: '2' }, { name: 'a', content: '1' }])), 'PACKAGE_DUPLICATE_ENTRY', 'a directory where a file must be')
-  t.equal(await refusal(makeZip([{ name: 'a/', content: '' }, { name: 'a/', content: '' }, { name: 'a/b', content: '1' }])), 'ok', 'a directory entry twice is harmless')
+  t.equal(
+    await refusal(
+      makeZip([
+        { name: 'a.py', content: '1' },
+        { name: 'a.py', content: '2' },
+      ]),
+    ),
+    'PACKAGE_DUPLICATE_ENTRY',
+  )
+  t.equal(
+    await refusal(
+      makeZip([
+        { name: 'a', content: '1' },
+        { name: 'a/', content: '' },
+      ]),
+    ),
+    'PACKAGE_DUPLICATE_ENTRY',
+    'file then directory entry',
+  )
+  t.equal(
+    await refusal(
+      makeZip([
+        { name: 'a/', content: '' },
+        { name: 'a', content: '1' },
+      ]),
+    ),
+    'PACKAGE_DUPLICATE_ENTRY',
+    'directory entry then file',
+  )
+  t.equal(
+    await refusal(
+      makeZip([
+        { name: 'a', content: '1' },
+        { name: 'a/b', content: '2' },
+      ]),
+    ),
+    'PACKAGE_DUPLICATE_ENTRY',
+    'a file where a directory must be',
+  )
+  t.equal(
+    await refusal(
+      makeZip([
+        { name: 'a/b', content: '2' },
+        { name: 'a', content: '1' },
+      ]),
+    ),
+    'PACKAGE_DUPLICATE_ENTRY',
+    'a directory where a file must be',
+  )
+  t.equal(
+    await refusal(
+      makeZip([
+        { name: 'a/', content: '' },
+        { name: 'a/', content: '' },
+        { name: 'a/b', content: '1' },
+      ]),
+    ),
+    'ok',
+    'a directory entry twice is harmless',
+  )
 })
 
 t.test('what is not a zip, or a broken one, is refused with its own code', async (t) => {
@@ -140,11 +257,19 @@ t.test('what is not a zip, or a broken one, is refused with its own code', async
   t.equal(await refusal(zip.subarray(0, 40)), 'PACKAGE_NOT_ZIP', 'only the start of a zip')
   t.equal(await refusal(badDeflate(zip)), 'PACKAGE_CORRUPT', 'compressed data that does not inflate')
   t.equal(await refusal(badCrc(zip)), 'PACKAGE_CORRUPT', 'data that does not match its CRC-32')
-  t.equal(await refusal(badCrc(makeZip([{ name: 'x', content: 'stored bytes', stored: true }]))), 'PACKAGE_CORRUPT', 'a stored entry with a wrong CRC-32')
+  t.equal(
+    await refusal(badCrc(makeZip([{ name: 'x', content: 'stored bytes', stored: true }]))),
+    'PACKAGE_CORRUPT',
+    'a stored entry with a wrong CRC-32',
+  )
 })
 
 t.test('limits on entries and unpacked bytes', async (t) => {
-  const three = makeZip([{ name: 'a', content: '1' }, { name: 'b', content: '2' }, { name: 'c', content: '3' }])
+  const three = makeZip([
+    { name: 'a', content: '1' },
+    { name: 'b', content: '2' },
+    { name: 'c', content: '3' },
+  ])
   t.equal(await refusal(three, { maxEntries: 3, maxUnpackedBytes: 100 }), 'ok', 'at the entry limit')
   t.equal(await refusal(three, { maxEntries: 2, maxUnpackedBytes: 100 }), 'PACKAGE_TOO_MANY_ENTRIES')
   const big = makeZip([{ name: 'zeros', content: Buffer.alloc(100_000) }])
@@ -152,7 +277,13 @@ t.test('limits on entries and unpacked bytes', async (t) => {
   t.equal(await refusal(big, { maxEntries: 10, maxUnpackedBytes: 100_000 }), 'ok', 'at the unpacked limit')
   t.equal(await refusal(big, { maxEntries: 10, maxUnpackedBytes: 99_999 }), 'PACKAGE_UNPACKED_TOO_LARGE')
   t.equal(
-    await refusal(makeZip([{ name: 'a', content: Buffer.alloc(600) }, { name: 'b', content: Buffer.alloc(600) }]), { maxEntries: 10, maxUnpackedBytes: 1000 }),
+    await refusal(
+      makeZip([
+        { name: 'a', content: Buffer.alloc(600) },
+        { name: 'b', content: Buffer.alloc(600) },
+      ]),
+      { maxEntries: 10, maxUnpackedBytes: 1000 },
+    ),
     'PACKAGE_UNPACKED_TOO_LARGE',
     'the sum over entries counts',
   )

@@ -1,7 +1,9 @@
-import t from 'tap'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+
+import t from 'tap'
+
 import { deleteRef, listRefs, readRef, writeRef } from '../../repos/refs.js'
 import { git } from '../helpers/git.js'
 
@@ -9,16 +11,29 @@ function bareRepoWithTags(dir: string): { gitdir: string; commit: string } {
   const gitdir = join(dir, 'r.git')
   execFileSync('git', ['init', '-q', '--bare', '--initial-branch=main', gitdir])
   execFileSync('git', [`--git-dir=${gitdir}`, 'hash-object', '-w', '-t', 'tree', '/dev/null'])
-  const commit = execFileSync('git', [`--git-dir=${gitdir}`, 'commit-tree', '-m', 'c', '4b825dc642cb6eb9a060e54bf8d69288fbee4904'], {
-    env: { ...process.env, GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@b', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@b' },
-  }).toString().trim()
+  const commit = execFileSync(
+    'git',
+    [`--git-dir=${gitdir}`, 'commit-tree', '-m', 'c', '4b825dc642cb6eb9a060e54bf8d69288fbee4904'],
+    {
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'a',
+        GIT_AUTHOR_EMAIL: 'a@b',
+        GIT_COMMITTER_NAME: 'a',
+        GIT_COMMITTER_EMAIL: 'a@b',
+      },
+    },
+  )
+    .toString()
+    .trim()
   return { gitdir, commit }
 }
 
 t.test('deleting a packed ref drops only its lines from packed-refs, peel line included', async (t) => {
   const { gitdir, commit } = bareRepoWithTags(t.testdir())
   await git(gitdir, 'update-ref', 'refs/heads/main', commit)
-  for (const name of ['v1', 'v2', 'v3']) await git(gitdir, '-c', 'user.name=a', '-c', 'user.email=a@b', 'tag', '-a', '-m', name, name, commit)
+  for (const name of ['v1', 'v2', 'v3'])
+    await git(gitdir, '-c', 'user.name=a', '-c', 'user.email=a@b', 'tag', '-a', '-m', name, name, commit)
   await git(gitdir, 'pack-refs', '--all')
   t.match(readFileSync(join(gitdir, 'packed-refs'), 'utf8'), /\^/, 'annotated tags are packed with peel lines')
 

@@ -1,6 +1,8 @@
-import t from 'tap'
 import { readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+
+import t from 'tap'
+
 import { RepoStore } from '../../repos/repo-store.js'
 import { git } from '../helpers/git.js'
 
@@ -8,7 +10,8 @@ t.test('a new repository is whole and valid to git; temp files of cut-off writes
   const store = new RepoStore(t.testdir())
   await store.prepare()
   const gitdir = await store.create('f1')
-  for (const dir of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags']) t.ok(statSync(join(gitdir, dir)).isDirectory(), dir)
+  for (const dir of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags'])
+    t.ok(statSync(join(gitdir, dir)).isDirectory(), dir)
   t.equal(await git(gitdir, 'symbolic-ref', 'HEAD'), 'refs/heads/main')
   t.same(readdirSync(store.tmpDir), [], 'nothing left in tmp/')
 

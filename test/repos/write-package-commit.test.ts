@@ -1,9 +1,11 @@
-import t from 'tap'
 import { chmod, mkdir, readdir, symlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { writePackageCommit } from '../../repos/write-package-commit.js'
+
+import t from 'tap'
+
 import type { PackageFile } from '../../repos/package-files.js'
 import { RepoStore } from '../../repos/repo-store.js'
+import { writePackageCommit } from '../../repos/write-package-commit.js'
 import { git, gitBytes, lsTree } from '../helpers/git.js'
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
@@ -44,16 +46,37 @@ t.test('the commit holds the package as git would, and the archive beside it', a
   const dir = t.testdir({ work: {} })
   const gitdir = await bareRepo(dir)
   const archive = Buffer.from('PK\u0003\u0004 pretend these are the uploaded zip bytes')
-  const written = await writePackageCommit(gitdir, { files: PACKAGE, archive, parent: null, message: 'Upload package x', time: 1_700_000_000 })
+  const written = await writePackageCommit(gitdir, {
+    files: PACKAGE,
+    archive,
+    parent: null,
+    message: 'Upload package x',
+    time: 1_700_000_000,
+  })
 
-  t.equal(written.tree, await treeGitWouldMake(gitdir, join(dir, 'work'), PACKAGE), 'the same tree as git add + write-tree of the files')
+  t.equal(
+    written.tree,
+    await treeGitWouldMake(gitdir, join(dir, 'work'), PACKAGE),
+    'the same tree as git add + write-tree of the files',
+  )
   t.equal(await git(gitdir, 'rev-parse', `${written.commit}^{tree}`), written.tree, 'the commit names the tree')
-  t.equal(await git(gitdir, 'show', '-s', '--format=%P|%at|%s', written.commit), '|1700000000|Upload package x', 'a root commit, dated as asked')
+  t.equal(
+    await git(gitdir, 'show', '-s', '--format=%P|%at|%s', written.commit),
+    '|1700000000|Upload package x',
+    'a root commit, dated as asked',
+  )
 
   const entries = await lsTree(gitdir, written.tree)
   t.same(
     Object.fromEntries([...entries].map(([path, e]) => [path, e.mode])),
-    { 'bin/run': '100755', empty: '100644', 'lib/a.txt': '100644', 'lib/a/deep/x.txt': '100644', 'lib/b': '120000', 'main.py': '100644' },
+    {
+      'bin/run': '100755',
+      empty: '100644',
+      'lib/a.txt': '100644',
+      'lib/a/deep/x.txt': '100644',
+      'lib/b': '120000',
+      'main.py': '100644',
+    },
     'paths and modes: executable bit and symlink kept',
   )
   for (const f of PACKAGE) {
@@ -66,27 +89,69 @@ t.test('the commit holds the package as git would, and the archive beside it', a
 
 t.test('a second upload has the first as parent', async (t) => {
   const gitdir = await bareRepo(t.testdir())
-  const first = await writePackageCommit(gitdir, { files: PACKAGE, archive: Buffer.from('one'), parent: null, message: 'one', time: 1 })
-  const changed = PACKAGE.map((f) => (f.path === 'main.py' ? { ...f, content: Buffer.from('def main():\n    return 2\n') } : f))
-  const second = await writePackageCommit(gitdir, { files: changed, archive: Buffer.from('two'), parent: first.commit, message: 'two', time: 2 })
+  const first = await writePackageCommit(gitdir, {
+    files: PACKAGE,
+    archive: Buffer.from('one'),
+    parent: null,
+    message: 'one',
+    time: 1,
+  })
+  const changed = PACKAGE.map((f) =>
+    f.path === 'main.py' ? { ...f, content: Buffer.from('def main():\n    return 2\n') } : f,
+  )
+  const second = await writePackageCommit(gitdir, {
+    files: changed,
+    archive: Buffer.from('two'),
+    parent: first.commit,
+    message: 'two',
+    time: 2,
+  })
   t.equal(await git(gitdir, 'show', '-s', '--format=%P', second.commit), first.commit)
   t.not(second.tree, first.tree)
-  t.equal(await git(gitdir, 'diff-tree', '-r', '--name-only', first.commit, second.commit), 'main.py', 'only the changed file differs')
+  t.equal(
+    await git(gitdir, 'diff-tree', '-r', '--name-only', first.commit, second.commit),
+    'main.py',
+    'only the changed file differs',
+  )
 })
 
 t.test('content addressed: same files, same tree, whatever their order', async (t) => {
   const gitdir = await bareRepo(t.testdir())
-  const a = await writePackageCommit(gitdir, { files: PACKAGE, archive: Buffer.from('a'), parent: null, message: 'm', time: 7 })
-  const b = await writePackageCommit(gitdir, { files: [...PACKAGE].reverse(), archive: Buffer.from('b'), parent: null, message: 'm', time: 7 })
+  const a = await writePackageCommit(gitdir, {
+    files: PACKAGE,
+    archive: Buffer.from('a'),
+    parent: null,
+    message: 'm',
+    time: 7,
+  })
+  const b = await writePackageCommit(gitdir, {
+    files: [...PACKAGE].reverse(),
+    archive: Buffer.from('b'),
+    parent: null,
+    message: 'm',
+    time: 7,
+  })
   t.equal(b.tree, a.tree, 'the same tree')
   t.not(b.archiveBlob, a.archiveBlob, 'other archive bytes, another archive blob')
-  const c = await writePackageCommit(gitdir, { files: PACKAGE, archive: Buffer.from('a'), parent: null, message: 'm', time: 7 })
+  const c = await writePackageCommit(gitdir, {
+    files: PACKAGE,
+    archive: Buffer.from('a'),
+    parent: null,
+    message: 'm',
+    time: 7,
+  })
   t.same(c, a, 'writing the very same upload again gives the very same ids')
 })
 
 t.test('an empty package is the empty tree', async (t) => {
   const gitdir = await bareRepo(t.testdir())
-  const written = await writePackageCommit(gitdir, { files: [], archive: Buffer.from('PK'), parent: null, message: 'm', time: 1 })
+  const written = await writePackageCommit(gitdir, {
+    files: [],
+    archive: Buffer.from('PK'),
+    parent: null,
+    message: 'm',
+    time: 1,
+  })
   t.equal(written.tree, EMPTY_TREE)
   t.equal(await git(gitdir, 'cat-file', '-t', written.commit), 'commit')
 })
@@ -94,12 +159,21 @@ t.test('an empty package is the empty tree', async (t) => {
 t.test('many files in many folders, written concurrently, all land', async (t) => {
   const gitdir = await bareRepo(t.testdir())
   const files: PackageFile[] = []
-  for (let i = 0; i < 300; i++) files.push({ path: `d${i % 7}/s${i % 3}/f${i}.txt`, kind: 'file', content: Buffer.from(`file ${i}\n`) })
-  const written = await writePackageCommit(gitdir, { files, archive: Buffer.from('zip'), parent: null, message: 'm', time: 1 })
+  for (let i = 0; i < 300; i++)
+    files.push({ path: `d${i % 7}/s${i % 3}/f${i}.txt`, kind: 'file', content: Buffer.from(`file ${i}\n`) })
+  const written = await writePackageCommit(gitdir, {
+    files,
+    archive: Buffer.from('zip'),
+    parent: null,
+    message: 'm',
+    time: 1,
+  })
   const entries = await lsTree(gitdir, written.tree)
   t.equal(entries.size, 300)
   t.equal((await gitBytes(gitdir, ['cat-file', 'blob', entries.get('d4/s1/f151.txt')!.oid])).toString(), 'file 151\n')
   t.equal(await git(gitdir, 'fsck', '--strict', '--no-dangling'), '')
-  const leftovers = (await readdir(join(gitdir, 'objects', written.tree.slice(0, 2)))).filter((n) => n.includes('.tmp-'))
+  const leftovers = (await readdir(join(gitdir, 'objects', written.tree.slice(0, 2)))).filter((n) =>
+    n.includes('.tmp-'),
+  )
   t.same(leftovers, [], 'no temporary files left beside the objects')
 })

@@ -1,7 +1,8 @@
 import t from 'tap'
-import { makeZip } from '../helpers/zip.js'
-import { functionForm, startServer, type RunningServer } from '../helpers/server.js'
+
 import { tokenAuthenticate } from '../../server/token-auth.js'
+import { functionForm, type RunningServer, startServer } from '../helpers/server.js'
+import { makeZip } from '../helpers/zip.js'
 
 /**
  * Every REST call against every kind of caller, over a real socket with real
@@ -38,12 +39,17 @@ interface Call {
 const zip = (text: string) => makeZip([{ name: 'main.py', content: `def main():\n  return ${JSON.stringify(text)}\n` }])
 
 const CALLS: Call[] = [
-  { name: 'function create', expected: [201, 201, 201, 401, 401], run: (send, _f, who) => send('POST', '/v1/functions', { form: functionForm(zip(who), { name: `by-${who}` }) }) },
+  {
+    name: 'function create',
+    expected: [201, 201, 201, 401, 401],
+    run: (send, _f, who) => send('POST', '/v1/functions', { form: functionForm(zip(who), { name: `by-${who}` }) }),
+  },
   {
     name: 'function list',
     expected: [200, 200, 200, 401, 401],
     run: (send) => send('GET', '/v1/functions'),
-    check: (reply, f, who) => t.equal(reply.text.includes(f.fn), who === 'owner', `${who} lists alpha's function only if it is alpha's`),
+    check: (reply, f, who) =>
+      t.equal(reply.text.includes(f.fn), who === 'owner', `${who} lists alpha's function only if it is alpha's`),
   },
   {
     name: 'function list all_projects',
@@ -57,31 +63,89 @@ const CALLS: Call[] = [
     run: (send) => send('GET', '/v1/functions?project_id=alpha'),
     check: (reply, f) => t.ok(reply.text.includes(f.fn)),
   },
-  { name: 'function show', expected: [200, 404, 200, 401, 401], run: (send, f) => send('GET', `/v1/functions/${f.fn}`) },
-  { name: 'function download', expected: [200, 404, 200, 401, 401], run: (send, f) => send('GET', `/v1/functions/${f.fn}?download=true`) },
-  { name: 'function update', expected: [200, 404, 404, 401, 401], run: (send, f, who) => send('PUT', `/v1/functions/${f.fn}`, { json: { description: `by ${who}` } }) },
-  { name: 'function detach', expected: [403, 403, 202, 401, 401], run: (send, f) => send('POST', `/v1/functions/${f.fn}/detach`) },
-  { name: 'function delete', expected: [204, 404, 403, 401, 401], destructive: true, run: (send, f) => send('DELETE', `/v1/functions/${f.fn}`) },
-  { name: 'version create', expected: [201, 404, 404, 401, 401], destructive: true, run: (send, f) => send('POST', `/v1/functions/${f.fn}/versions`, { json: { description: 'two' } }) },
-  { name: 'version list', expected: [200, 404, 200, 401, 401], run: (send, f) => send('GET', `/v1/functions/${f.fn}/versions`) },
-  { name: 'version show', expected: [200, 404, 200, 401, 401], run: (send, f) => send('GET', `/v1/functions/${f.fn}/versions/1`) },
-  { name: 'version download', expected: [200, 404, 200, 401, 401], run: (send, f) => send('GET', `/v1/functions/${f.fn}/versions/1?download=true`) },
-  { name: 'version detach', expected: [403, 403, 202, 401, 401], run: (send, f) => send('POST', `/v1/functions/${f.fn}/versions/1/detach`) },
-  { name: 'version delete', expected: [204, 404, 404, 401, 401], destructive: true, run: (send, f) => send('DELETE', `/v1/functions/${f.fn}/versions/1`) },
+  {
+    name: 'function show',
+    expected: [200, 404, 200, 401, 401],
+    run: (send, f) => send('GET', `/v1/functions/${f.fn}`),
+  },
+  {
+    name: 'function download',
+    expected: [200, 404, 200, 401, 401],
+    run: (send, f) => send('GET', `/v1/functions/${f.fn}?download=true`),
+  },
+  {
+    name: 'function update',
+    expected: [200, 404, 404, 401, 401],
+    run: (send, f, who) => send('PUT', `/v1/functions/${f.fn}`, { json: { description: `by ${who}` } }),
+  },
+  {
+    name: 'function detach',
+    expected: [403, 403, 202, 401, 401],
+    run: (send, f) => send('POST', `/v1/functions/${f.fn}/detach`),
+  },
+  {
+    name: 'function delete',
+    expected: [204, 404, 403, 401, 401],
+    destructive: true,
+    run: (send, f) => send('DELETE', `/v1/functions/${f.fn}`),
+  },
+  {
+    name: 'version create',
+    expected: [201, 404, 404, 401, 401],
+    destructive: true,
+    run: (send, f) => send('POST', `/v1/functions/${f.fn}/versions`, { json: { description: 'two' } }),
+  },
+  {
+    name: 'version list',
+    expected: [200, 404, 200, 401, 401],
+    run: (send, f) => send('GET', `/v1/functions/${f.fn}/versions`),
+  },
+  {
+    name: 'version show',
+    expected: [200, 404, 200, 401, 401],
+    run: (send, f) => send('GET', `/v1/functions/${f.fn}/versions/1`),
+  },
+  {
+    name: 'version download',
+    expected: [200, 404, 200, 401, 401],
+    run: (send, f) => send('GET', `/v1/functions/${f.fn}/versions/1?download=true`),
+  },
+  {
+    name: 'version detach',
+    expected: [403, 403, 202, 401, 401],
+    run: (send, f) => send('POST', `/v1/functions/${f.fn}/versions/1/detach`),
+  },
+  {
+    name: 'version delete',
+    expected: [204, 404, 404, 401, 401],
+    destructive: true,
+    run: (send, f) => send('DELETE', `/v1/functions/${f.fn}/versions/1`),
+  },
   {
     name: 'alias create',
     expected: [201, 404, 404, 401, 401],
-    run: (send, f, who) => send('POST', '/v1/aliases', { json: { name: `new-${who}`, function_id: f.fn, function_version: 1 } }),
+    run: (send, f, who) =>
+      send('POST', '/v1/aliases', { json: { name: `new-${who}`, function_id: f.fn, function_version: 1 } }),
   },
   {
     name: 'alias list',
     expected: [200, 200, 200, 401, 401],
     run: (send) => send('GET', '/v1/aliases'),
-    check: (reply, f, who) => t.equal(reply.text.includes(`"${f.alias}"`), who === 'owner', `${who} lists alpha's alias only if it is alpha's`),
+    check: (reply, f, who) =>
+      t.equal(reply.text.includes(`"${f.alias}"`), who === 'owner', `${who} lists alpha's alias only if it is alpha's`),
   },
   { name: 'alias show', expected: [200, 404, 404, 401, 401], run: (send, f) => send('GET', `/v1/aliases/${f.alias}`) },
-  { name: 'alias update', expected: [200, 404, 404, 401, 401], run: (send, f) => send('PUT', `/v1/aliases/${f.alias}`, { json: { description: 'moved' } }) },
-  { name: 'alias delete', expected: [204, 404, 404, 401, 401], destructive: true, run: (send, f) => send('DELETE', `/v1/aliases/${f.alias}`) },
+  {
+    name: 'alias update',
+    expected: [200, 404, 404, 401, 401],
+    run: (send, f) => send('PUT', `/v1/aliases/${f.alias}`, { json: { description: 'moved' } }),
+  },
+  {
+    name: 'alias delete',
+    expected: [204, 404, 404, 401, 401],
+    destructive: true,
+    run: (send, f) => send('DELETE', `/v1/aliases/${f.alias}`),
+  },
 ]
 
 function sender(url: string, token: string | undefined): Send {
@@ -98,10 +162,12 @@ function sender(url: string, token: string | undefined): Send {
 }
 
 t.test('who may do what, call by call', async (t) => {
-  let server: RunningServer | undefined
   // The server authenticates with its own engine's token store, as `serve` does.
-  server = await startServer({ dataDir: t.testdir(), authenticate: (request) => tokenAuthenticate(server!.engine.tokens)(request) })
-  t.teardown(() => server!.close())
+  const server: RunningServer = await startServer({
+    dataDir: t.testdir(),
+    authenticate: (request) => tokenAuthenticate(server.engine.tokens)(request),
+  })
+  t.teardown(() => server.close())
   const tokens = server.engine.tokens
   const revoked = tokens.createToken({ projectId: 'alpha' })
   tokens.revokeToken(revoked.id)
@@ -143,18 +209,30 @@ t.test('who may do what, call by call', async (t) => {
       const reply = await call.run(sender(server.url, secrets[who]), f, who)
       row[who] = reply.status
       if (reply.status === 401) {
-        t.same(JSON.parse(reply.text), { faultstring: 'Authentication required: send a valid X-Auth-Token header.', error: 'UNAUTHENTICATED' })
+        t.same(JSON.parse(reply.text), {
+          faultstring: 'Authentication required: send a valid X-Auth-Token header.',
+          error: 'UNAUTHENTICATED',
+        })
       } else if (reply.status < 300) {
         call.check?.(reply, f, who)
       } else {
-        t.match(JSON.parse(reply.text), { faultstring: /\S/, error: /^[A-Z_]+$/ }, `${call.name} as ${who}: a faultstring`)
+        t.match(
+          JSON.parse(reply.text),
+          { faultstring: /\S/, error: /^[A-Z_]+$/ },
+          `${call.name} as ${who}: a faultstring`,
+        )
       }
       // A refused destructive call leaves the resource as it was.
       if (call.destructive && reply.status >= 400 && call.expected[i]! >= 400) {
-        const still = call.name.startsWith('alias') ? `/v1/aliases/${f.alias}` : call.name.startsWith('version') ? `/v1/functions/${f.fn}/versions` : `/v1/functions/${f.fn}`
+        const still = call.name.startsWith('alias')
+          ? `/v1/aliases/${f.alias}`
+          : call.name.startsWith('version')
+            ? `/v1/functions/${f.fn}/versions`
+            : `/v1/functions/${f.fn}`
         const after = await owner('GET', still)
         t.equal(after.status, 200, `${call.name} as ${who} left it in place`)
-        if (call.name === 'version create') t.equal((JSON.parse(after.text) as { function_versions: unknown[] }).function_versions.length, 1)
+        if (call.name === 'version create')
+          t.equal((JSON.parse(after.text) as { function_versions: unknown[] }).function_versions.length, 1)
       }
     }
     found[call.name] = row

@@ -1,4 +1,5 @@
 import t from 'tap'
+
 import { openTokenStore } from '../../engine/open-token-store.js'
 import { authenticateGitBasic } from '../../server/token-auth.js'
 
@@ -12,9 +13,17 @@ t.test('git over HTTP: Basic auth whose password is a token, any user name', asy
   tokens.revokeToken(revoked.id)
 
   for (const user of ['x', '', 'alice@example.org', 'ünïcode']) {
-    t.same(authenticateGitBasic(tokens, basic(user, member.token)), { projectId: 'alpha', role: 'member' }, `user ${JSON.stringify(user)}`)
+    t.same(
+      authenticateGitBasic(tokens, basic(user, member.token)),
+      { projectId: 'alpha', role: 'member' },
+      `user ${JSON.stringify(user)}`,
+    )
   }
-  t.same(authenticateGitBasic(tokens, `basic   ${Buffer.from(`x:${member.token}`).toString('base64')}`), { projectId: 'alpha', role: 'member' }, 'the scheme is case-insensitive')
+  t.same(
+    authenticateGitBasic(tokens, `basic   ${Buffer.from(`x:${member.token}`).toString('base64')}`),
+    { projectId: 'alpha', role: 'member' },
+    'the scheme is case-insensitive',
+  )
 
   const refused = [
     undefined,
@@ -28,7 +37,11 @@ t.test('git over HTTP: Basic auth whose password is a token, any user name', asy
     `Basic ${Buffer.from(member.token).toString('base64')}`,
   ]
   for (const header of refused) {
-    t.throws(() => authenticateGitBasic(tokens, header), { code: 'UNAUTHENTICATED', message: /^Authentication required/ }, `refused: ${String(header).slice(0, 12)}`)
+    t.throws(
+      () => authenticateGitBasic(tokens, header),
+      { code: 'UNAUTHENTICATED', message: /^Authentication required/ },
+      `refused: ${String(header).slice(0, 12)}`,
+    )
     try {
       authenticateGitBasic(tokens, header)
     } catch (err) {

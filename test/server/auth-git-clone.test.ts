@@ -1,19 +1,25 @@
-import t from 'tap'
-import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+
+import t from 'tap'
+
 import { openEngine } from '../../engine/engine.js'
 import { buildApp } from '../../server/app.js'
 import { gitBasicAuthenticate, tokenAuthenticate } from '../../server/token-auth.js'
+import { runGit } from '../helpers/git.js'
 import { functionForm } from '../helpers/server.js'
 import { makeZip } from '../helpers/zip.js'
-import { runGit } from '../helpers/git.js'
 
 const git = (cwd: string, args: string[]) => runGit(args, { cwd })
 
 t.test('git clone with a token as the Basic password, under the same project rules as the API', async (t) => {
   const dir = t.testdir()
   const engine = await openEngine({ dataDir: join(dir, 'data') })
-  const app = await buildApp({ engine, authenticate: tokenAuthenticate(engine.tokens), authenticateGit: gitBasicAuthenticate(engine.tokens) })
+  const app = await buildApp({
+    engine,
+    authenticate: tokenAuthenticate(engine.tokens),
+    authenticateGit: gitBasicAuthenticate(engine.tokens),
+  })
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(async () => {
     await app.close()
@@ -32,13 +38,20 @@ t.test('git clone with a token as the Basic password, under the same project rul
     body: functionForm(makeZip([{ name: 'main.py', content: 'def main():\n  return 1\n' }])),
   })
   const fn = (await created.json()) as { id: string }
-  const version = await fetch(`http://${host}/v1/functions/${fn.id}/versions`, { method: 'POST', headers: { 'x-auth-token': owner } })
+  const version = await fetch(`http://${host}/v1/functions/${fn.id}/versions`, {
+    method: 'POST',
+    headers: { 'x-auth-token': owner },
+  })
   t.equal(version.status, 201)
   const url = (token?: string) => `http://${token === undefined ? '' : `x:${token}@`}${host}/git/${fn.id}.git`
 
   const mine = await git(dir, ['clone', '-q', url(owner), 'by-owner'])
   t.equal(mine.code, 0, mine.stderr)
-  t.equal((await git(join(dir, 'by-owner'), ['rev-parse', '--verify', '-q', 'refs/tags/v1'])).code, 0, 'with its version tag')
+  t.equal(
+    (await git(join(dir, 'by-owner'), ['rev-parse', '--verify', '-q', 'refs/tags/v1'])).code,
+    0,
+    'with its version tag',
+  )
 
   const admin = await git(dir, ['clone', '-q', url(otherAdmin), 'by-admin'])
   t.equal(admin.code, 0, `an admin of another project may read it: ${admin.stderr}`)
@@ -50,7 +63,10 @@ t.test('git clone with a token as the Basic password, under the same project rul
   t.equal(challenge.status, 401)
   t.match(challenge.headers.get('www-authenticate'), /^Basic /)
 
-  for (const [who, token] of [['a revoked token', revoked.token], ['a made-up token', 'tgs_' + 'A'.repeat(43)]] as const) {
+  for (const [who, token] of [
+    ['a revoked token', revoked.token],
+    ['a made-up token', 'tgs_' + 'A'.repeat(43)],
+  ] as const) {
     const refused = await git(dir, ['clone', '-q', url(token), `refused-${who.length}`])
     t.not(refused.code, 0, who)
     t.match(refused.stderr, /Authentication failed/, who)

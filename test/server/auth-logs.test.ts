@@ -1,7 +1,9 @@
-import t, { type Test } from 'tap'
-import { Writable } from 'node:stream'
 import type { AddressInfo } from 'node:net'
+import { Writable } from 'node:stream'
+
 import type { FastifyRequest } from 'fastify'
+import t, { type Test } from 'tap'
+
 import { openEngine } from '../../engine/engine.js'
 import { buildApp } from '../../server/app.js'
 import { serverLoggerOptions } from '../../server/main.js'
@@ -41,11 +43,21 @@ async function serveWithLog(t: Test, extra: Record<string, unknown>) {
 async function traffic(url: string, secrets: { good: string; revoked: string }) {
   const zip = makeZip([{ name: 'main.py', content: 'def main():\n  return 1\n' }])
   const statuses = [
-    (await fetch(`${url}/v1/functions`, { method: 'POST', headers: { 'x-auth-token': secrets.good }, body: functionForm(zip) })).status,
+    (
+      await fetch(`${url}/v1/functions`, {
+        method: 'POST',
+        headers: { 'x-auth-token': secrets.good },
+        body: functionForm(zip),
+      })
+    ).status,
     (await fetch(`${url}/v1/functions`, { headers: { 'x-auth-token': secrets.good } })).status,
     (await fetch(`${url}/v1/functions/not-a-uuid`, { headers: { 'x-auth-token': secrets.good } })).status,
     (await fetch(`${url}/v1/functions`, { headers: { 'x-auth-token': secrets.revoked } })).status,
-    (await fetch(`${url}/v1/functions`, { headers: { authorization: `Basic ${Buffer.from(`x:${secrets.good}`).toString('base64')}` } })).status,
+    (
+      await fetch(`${url}/v1/functions`, {
+        headers: { authorization: `Basic ${Buffer.from(`x:${secrets.good}`).toString('base64')}` },
+      })
+    ).status,
   ]
   return statuses
 }
@@ -68,7 +80,9 @@ t.test("the server's log never holds a token", async (t) => {
 
 t.test('even a logger that writes request headers gets the token headers redacted', async (t) => {
   // Fastify's default request serializer leaves headers out; this one puts them in, to prove the redaction paths.
-  const serializers = { req: (request: FastifyRequest) => ({ method: request.method, url: request.url, headers: request.headers }) }
+  const serializers = {
+    req: (request: FastifyRequest) => ({ method: request.method, url: request.url, headers: request.headers }),
+  }
   const { url, engine, log } = await serveWithLog(t, { serializers })
   const good = engine.tokens.createToken({ projectId: 'p1' }).token
   const revoked = engine.tokens.createToken({ projectId: 'p1' })

@@ -1,6 +1,7 @@
 import t from 'tap'
-import { Api, expectFault, md5, type CallOptions, type Tap } from '../helpers/api.js'
-import { gitdirOf, inspectDataDir, type DataDirState } from '../helpers/data-dir.js'
+
+import { Api, type CallOptions, expectFault, md5, type Tap } from '../helpers/api.js'
+import { type DataDirState, gitdirOf, inspectDataDir } from '../helpers/data-dir.js'
 import { git } from '../helpers/git.js'
 import { functionForm, startServer } from '../helpers/server.js'
 import { makeZip } from '../helpers/zip.js'
@@ -10,9 +11,16 @@ const GOOD = makeZip([{ name: 'main.py', content: 'def main():\n    return "fine
 const UNKNOWN = '4a9c2d8e-1111-4222-8333-944455556666'
 
 const withPackage = (zip: Buffer, fields: Record<string, string> = {}) => ({ form: functionForm(zip, fields) })
-const hostile = (name: string) => makeZip([{ name: 'main.py', content: 'ok' }, { name, content: 'evil' }])
+const hostile = (name: string) =>
+  makeZip([
+    { name: 'main.py', content: 'ok' },
+    { name, content: 'evil' },
+  ])
 
-async function setup(t: Tap, limits: { maxPackageBytes?: number; maxPackageEntries?: number; maxUnpackedBytes?: number } = {}) {
+async function setup(
+  t: Tap,
+  limits: { maxPackageBytes?: number; maxPackageEntries?: number; maxUnpackedBytes?: number } = {},
+) {
   const dataDir = t.testdir()
   const server = await startServer({ dataDir, limits })
   t.teardown(() => server.close())
@@ -29,11 +37,26 @@ async function nothingLeft(t: Tap, api: Api, dataDir: string, what: string) {
 
 /** Each bad create: its status, its faultstring (pattern), what it sends. */
 const BAD_CREATES: Array<[string, number, RegExp, CallOptions]> = [
-  ['malformed JSON', 400, /^The request body is not valid JSON/, { raw: { body: '{"name": "x",', contentType: 'application/json' } }],
+  [
+    'malformed JSON',
+    400,
+    /^The request body is not valid JSON/,
+    { raw: { body: '{"name": "x",', contentType: 'application/json' } },
+  ],
   ['a JSON array', 400, /JSON object or a form/, { json: [1, 2] }],
   ['a JSON string', 400, /JSON object or a form/, { json: 'package' }],
-  ['no package (JSON)', 400, /^A code package .* is required\.$/, { json: { name: 'x', code: '{"source": "package"}' } }],
-  ['no package (multipart)', 400, /^A code package .* is required\.$/, { form: functionForm(undefined, { name: 'x' }) }],
+  [
+    'no package (JSON)',
+    400,
+    /^A code package .* is required\.$/,
+    { json: { name: 'x', code: '{"source": "package"}' } },
+  ],
+  [
+    'no package (multipart)',
+    400,
+    /^A code package .* is required\.$/,
+    { form: functionForm(undefined, { name: 'x' }) },
+  ],
   ['no package (form)', 400, /is required/, { urlencoded: { name: 'x' } }],
   ['no body at all', 400, /is required/, {}],
   ['a package that is not a zip', 400, /not a zip archive/, withPackage(Buffer.from('#!/bin/sh\necho not a zip\n'))],
@@ -45,17 +68,61 @@ const BAD_CREATES: Array<[string, number, RegExp, CallOptions]> = [
   ['a zip with sub/.git/x', 400, /"\.git"/, withPackage(hostile('sub/.git/x'))],
   ['a zip with .GIT/x', 400, /"\.git"/, withPackage(hostile('.GIT/x'))],
   ['a zip with .git./x', 400, /"\.git"/, withPackage(hostile('.git./x'))],
-  ['a zip with a name twice', 400, /'main\.py' twice/, withPackage(makeZip([{ name: 'main.py', content: '1' }, { name: 'main.py', content: '2' }]))],
+  [
+    'a zip with a name twice',
+    400,
+    /'main\.py' twice/,
+    withPackage(
+      makeZip([
+        { name: 'main.py', content: '1' },
+        { name: 'main.py', content: '2' },
+      ]),
+    ),
+  ],
   ['a truncated zip', 400, /not a zip archive/, withPackage(GOOD.subarray(0, GOOD.length - 30))],
   ['a zip with a bad CRC', 400, /broken zip archive/, withPackage(badCrc(GOOD))],
   ['a zip whose data does not inflate', 400, /broken zip archive/, withPackage(badDeflate(GOOD))],
-  ['an md5sum that is not the package\'s', 400, /md5sum mismatch/i, withPackage(GOOD, { code: JSON.stringify({ source: 'package', md5sum: md5(Buffer.from('other')) }) })],
-  ['an md5sum that is not an md5', 400, /Invalid md5sum/, withPackage(GOOD, { code: JSON.stringify({ source: 'package', md5sum: 'xyz' }) })],
+  [
+    "an md5sum that is not the package's",
+    400,
+    /md5sum mismatch/i,
+    withPackage(GOOD, { code: JSON.stringify({ source: 'package', md5sum: md5(Buffer.from('other')) }) }),
+  ],
+  [
+    'an md5sum that is not an md5',
+    400,
+    /Invalid md5sum/,
+    withPackage(GOOD, { code: JSON.stringify({ source: 'package', md5sum: 'xyz' }) }),
+  ],
   ['code that is not JSON', 400, /Invalid code/, withPackage(GOOD, { code: 'package' })],
-  ['code source swift', 400, /Code source 'swift' is not supported/, { form: functionForm(undefined, { code: JSON.stringify({ source: 'swift', swift: { container: 'c', object: 'o' } }) }) }],
-  ['code source image', 400, /Code source 'image' is not supported/, { form: functionForm(undefined, { code: JSON.stringify({ source: 'image', image: 'busybox' }) }) }],
-  ['code source swift, with a package', 400, /'swift' is not supported/, withPackage(GOOD, { code: JSON.stringify({ source: 'swift' }) })],
-  ['a description of 256 characters', 400, /^Invalid description: must be at most 255 characters\.$/, withPackage(GOOD, { description: 'd'.repeat(256) })],
+  [
+    'code source swift',
+    400,
+    /Code source 'swift' is not supported/,
+    {
+      form: functionForm(undefined, {
+        code: JSON.stringify({ source: 'swift', swift: { container: 'c', object: 'o' } }),
+      }),
+    },
+  ],
+  [
+    'code source image',
+    400,
+    /Code source 'image' is not supported/,
+    { form: functionForm(undefined, { code: JSON.stringify({ source: 'image', image: 'busybox' }) }) },
+  ],
+  [
+    'code source swift, with a package',
+    400,
+    /'swift' is not supported/,
+    withPackage(GOOD, { code: JSON.stringify({ source: 'swift' }) }),
+  ],
+  [
+    'a description of 256 characters',
+    400,
+    /^Invalid description: must be at most 255 characters\.$/,
+    withPackage(GOOD, { description: 'd'.repeat(256) }),
+  ],
   ['a name of 256 characters', 400, /^Invalid name/, withPackage(GOOD, { name: 'n'.repeat(256) })],
   ['an empty entry', 400, /^Invalid entry/, withPackage(GOOD, { entry: '' })],
   ['cpu below the range', 400, /^Invalid cpu: must be between 100 and 300\.$/, withPackage(GOOD, { cpu: '99' })],
@@ -73,7 +140,12 @@ const BAD_CREATES: Array<[string, number, RegExp, CallOptions]> = [
   ['an XML body', 400, /./, { raw: { body: '<function/>', contentType: 'application/xml' } }],
   ['a raw zip body', 400, /./, { raw: { body: GOOD, contentType: 'application/zip' } }],
   ['multipart with no boundary', 400, /./, { raw: { body: 'x', contentType: 'multipart/form-data' } }],
-  ['multipart that is not multipart', 400, /./, { raw: { body: 'garbage', contentType: 'multipart/form-data; boundary=XyZ' } }],
+  [
+    'multipart that is not multipart',
+    400,
+    /./,
+    { raw: { body: 'garbage', contentType: 'multipart/form-data; boundary=XyZ' } },
+  ],
 ]
 
 t.test('every bad create is a 4xx with a faultstring, and leaves nothing behind', async (t) => {
@@ -90,7 +162,13 @@ t.test('a multipart body cut off in the middle of the package is refused', async
   const contentType = encoded.headers.get('content-type')!
   const body = Buffer.from(await encoded.arrayBuffer())
   const cut = body.subarray(0, body.length - 2048)
-  expectFault(t, await api.post('/v1/functions', { raw: { body: cut, contentType } }), 400, /multipart body is malformed/, 'cut off')
+  expectFault(
+    t,
+    await api.post('/v1/functions', { raw: { body: cut, contentType } }),
+    400,
+    /multipart body is malformed/,
+    'cut off',
+  )
   await nothingLeft(t, api, dataDir, 'cut off')
 })
 
@@ -98,7 +176,13 @@ t.test('a file part under another name, or two packages, is refused', async (t) 
   const { api, dataDir } = await setup(t)
   const other = functionForm(undefined)
   other.append('code_file', new Blob([new Uint8Array(GOOD)]), 'p.zip')
-  expectFault(t, await api.post('/v1/functions', { form: other }), 400, /Unexpected file field 'code_file'/, 'another field name')
+  expectFault(
+    t,
+    await api.post('/v1/functions', { form: other }),
+    400,
+    /Unexpected file field 'code_file'/,
+    'another field name',
+  )
   const two = functionForm(GOOD)
   two.append('package', new Blob([new Uint8Array(GOOD)]), 'again.zip')
   expectFault(t, await api.post('/v1/functions', { form: two }), 400, undefined, 'two packages')
@@ -117,8 +201,20 @@ t.test('an oversize package is 413, at the multipart limit and beyond', async (t
   const atLimit = withComment(GOOD, 'x'.repeat(limit - GOOD.length))
   t.equal(atLimit.length, limit)
   const over = withComment(GOOD, 'x'.repeat(limit + 1 - GOOD.length))
-  expectFault(t, await api.post('/v1/functions', withPackage(over)), 413, `The package is larger than the limit of ${limit} bytes.`, 'one byte over')
-  expectFault(t, await api.post('/v1/functions', withPackage(Buffer.concat([over, Buffer.alloc(1024 * 1024)]))), 413, undefined, 'far over')
+  expectFault(
+    t,
+    await api.post('/v1/functions', withPackage(over)),
+    413,
+    `The package is larger than the limit of ${limit} bytes.`,
+    'one byte over',
+  )
+  expectFault(
+    t,
+    await api.post('/v1/functions', withPackage(Buffer.concat([over, Buffer.alloc(1024 * 1024)]))),
+    413,
+    undefined,
+    'far over',
+  )
   await nothingLeft(t, api, dataDir, 'oversize')
   const fn = await api.createFunction(atLimit)
   t.ok(fn.id, 'a package of exactly the limit is taken')
@@ -129,16 +225,34 @@ t.test('an oversize package is 413, at the multipart limit and beyond', async (t
 
 t.test('a JSON body over the body limit is 413', async (t) => {
   const { api, dataDir } = await setup(t)
-  expectFault(t, await api.post('/v1/functions', { json: { name: 'x', description: 'd'.repeat(2 * 1024 * 1024) } }), 413, undefined, 'a 2 MiB JSON body')
+  expectFault(
+    t,
+    await api.post('/v1/functions', { json: { name: 'x', description: 'd'.repeat(2 * 1024 * 1024) } }),
+    413,
+    undefined,
+    'a 2 MiB JSON body',
+  )
   await nothingLeft(t, api, dataDir, 'big JSON')
 })
 
 t.test('limits on entries and unpacked size', async (t) => {
   const { api, dataDir } = await setup(t, { maxPackageEntries: 3, maxUnpackedBytes: 10_000 })
   const many = makeZip(['a', 'b', 'c', 'd'].map((name) => ({ name, content: name })))
-  expectFault(t, await api.post('/v1/functions', withPackage(many)), 400, 'The package holds more than 3 entries.', 'too many entries')
+  expectFault(
+    t,
+    await api.post('/v1/functions', withPackage(many)),
+    400,
+    'The package holds more than 3 entries.',
+    'too many entries',
+  )
   const bomb = makeZip([{ name: 'zeros', content: Buffer.alloc(10_001) }])
-  expectFault(t, await api.post('/v1/functions', withPackage(bomb)), 413, 'The package unpacks to more than 10000 bytes.', 'unpacks too large')
+  expectFault(
+    t,
+    await api.post('/v1/functions', withPackage(bomb)),
+    413,
+    'The package unpacks to more than 10000 bytes.',
+    'unpacks too large',
+  )
   await nothingLeft(t, api, dataDir, 'limits')
 })
 
@@ -162,8 +276,20 @@ t.test('a bad package in an update leaves the function as it was', async (t) => 
     form.append('package', new Blob([new Uint8Array(zip)]), 'p.zip')
     expectFault(t, await api.put(`/v1/functions/${fn.id}`, { form }), status, undefined, what)
   }
-  expectFault(t, await api.put(`/v1/functions/${fn.id}`, { raw: { body: '{oops', contentType: 'application/json' } }), 400, /not valid JSON/, 'malformed JSON')
-  expectFault(t, await api.put(`/v1/functions/${fn.id}`, { raw: { body: 'name=x', contentType: 'text/plain' } }), 400, undefined, 'text/plain')
+  expectFault(
+    t,
+    await api.put(`/v1/functions/${fn.id}`, { raw: { body: '{oops', contentType: 'application/json' } }),
+    400,
+    /not valid JSON/,
+    'malformed JSON',
+  )
+  expectFault(
+    t,
+    await api.put(`/v1/functions/${fn.id}`, { raw: { body: 'name=x', contentType: 'text/plain' } }),
+    400,
+    undefined,
+    'text/plain',
+  )
   t.same((await api.get(`/v1/functions/${fn.id}`)).json(), fn, 'the function as it was')
   t.same(await inspectDataDir(dataDir), before, 'no new row, nothing in tmp/')
   t.equal(await git(gitdirOf(dataDir, fn.id), 'rev-list', '--count', 'main'), '1', 'no new commit on main')
@@ -189,9 +315,21 @@ t.test('a malformed id is 400, an unknown one 404, on every route', async (t) =>
   ]
   for (const [method, path, options] of routes) {
     for (const malformed of ['abc', '1234', `${fn.id}x`, fn.id.replace(/-/g, '')]) {
-      expectFault(t, await api.call(method, path(malformed), options), 400, /is not a UUID/, `${method} ${path(malformed)}`)
+      expectFault(
+        t,
+        await api.call(method, path(malformed), options),
+        400,
+        /is not a UUID/,
+        `${method} ${path(malformed)}`,
+      )
     }
-    expectFault(t, await api.call(method, path(UNKNOWN), options), 404, `Function ${UNKNOWN} not found.`, `${method} ${path(UNKNOWN)}`)
+    expectFault(
+      t,
+      await api.call(method, path(UNKNOWN), options),
+      404,
+      `Function ${UNKNOWN} not found.`,
+      `${method} ${path(UNKNOWN)}`,
+    )
   }
   t.equal((await api.get(`/v1/functions/${fn.id}/versions/1`)).status, 200, 'the real function was never touched')
 })
@@ -200,13 +338,43 @@ t.test('unknown routes and unsupported content types are JSON faults, never 415'
   const { api } = await setup(t)
   const fn = await api.createFunction(GOOD)
   expectFault(t, await api.get('/v1/nothing'), 404, /No such resource/, 'an unknown route')
-  expectFault(t, await api.get('/v1/aliases/%E0%A4%A'), 400, /not a valid url component/, 'a broken %-escape in the URL')
-  expectFault(t, await api.get(`/v1/functions/${fn.id}/versions/%ZZ`), 400, undefined, 'a broken %-escape in a version number')
+  expectFault(
+    t,
+    await api.get('/v1/aliases/%E0%A4%A'),
+    400,
+    /not a valid url component/,
+    'a broken %-escape in the URL',
+  )
+  expectFault(
+    t,
+    await api.get(`/v1/functions/${fn.id}/versions/%ZZ`),
+    400,
+    undefined,
+    'a broken %-escape in a version number',
+  )
   const types = ['text/plain', 'application/xml', 'application/octet-stream', 'image/png']
   for (const type of types) {
-    expectFault(t, await api.put(`/v1/functions/${fn.id}`, { raw: { body: 'x', contentType: type } }), 400, undefined, `function update as ${type}`)
-    expectFault(t, await api.post(`/v1/functions/${fn.id}/versions`, { raw: { body: 'x', contentType: type } }), 400, undefined, `version create as ${type}`)
-    expectFault(t, await api.post('/v1/aliases', { raw: { body: 'x', contentType: type } }), 400, undefined, `alias create as ${type}`)
+    expectFault(
+      t,
+      await api.put(`/v1/functions/${fn.id}`, { raw: { body: 'x', contentType: type } }),
+      400,
+      undefined,
+      `function update as ${type}`,
+    )
+    expectFault(
+      t,
+      await api.post(`/v1/functions/${fn.id}/versions`, { raw: { body: 'x', contentType: type } }),
+      400,
+      undefined,
+      `version create as ${type}`,
+    )
+    expectFault(
+      t,
+      await api.post('/v1/aliases', { raw: { body: 'x', contentType: type } }),
+      400,
+      undefined,
+      `alias create as ${type}`,
+    )
   }
   t.same(await api.versionNumbers(fn.id), [], 'none of it made a version')
 })
@@ -222,7 +390,13 @@ t.test('malformed JSON on every JSON route', async (t) => {
     ['POST', '/v1/aliases'],
     ['PUT', '/v1/aliases/a'],
   ] as const) {
-    expectFault(t, await api.call(method, path, broken), 400, /^The request body is not valid JSON/, `${method} ${path}`)
+    expectFault(
+      t,
+      await api.call(method, path, broken),
+      400,
+      /^The request body is not valid JSON/,
+      `${method} ${path}`,
+    )
   }
 })
 
@@ -236,7 +410,8 @@ t.test('bad version creates leave no row, no tag and no used number', async (t) 
     ['a JSON array', { json: ['x'] }],
     ['text/plain', { raw: { body: 'x', contentType: 'text/plain' } }],
   ]
-  for (const [what, request] of bad) expectFault(t, await api.post(`/v1/functions/${fn.id}/versions`, request), 400, undefined, what)
+  for (const [what, request] of bad)
+    expectFault(t, await api.post(`/v1/functions/${fn.id}/versions`, request), 400, undefined, what)
   t.equal((await inspectDataDir(dataDir)).versions, 0, 'no version row, not even a tombstone')
   t.equal(await git(gitdirOf(dataDir, fn.id), 'tag', '-l'), '', 'no tag')
   t.equal((await api.createVersion(fn.id)).version_number, 1, 'and no number used')

@@ -1,6 +1,8 @@
-import t from 'tap'
 import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+
+import t from 'tap'
+
 import { EngineError } from '../../engine/errors.js'
 import { RepoError } from '../../repos/errors.js'
 import { ERROR_STATUS, FASTIFY_CODES } from '../../server/error-table.js'
@@ -83,7 +85,11 @@ t.test('the statuses the contract fixes', async (t) => {
       INVALID_JSON: 400,
     },
   )
-  t.equal(FASTIFY_CODES.FST_ERR_CTP_INVALID_MEDIA_TYPE, 'UNSUPPORTED_MEDIA_TYPE', 'an unsupported media type is 400, never 415')
+  t.equal(
+    FASTIFY_CODES.FST_ERR_CTP_INVALID_MEDIA_TYPE,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'an unsupported media type is 400, never 415',
+  )
 })
 
 t.test('every code the engine, repos and server throw is in the table', async (t) => {
@@ -92,7 +98,8 @@ t.test('every code the engine, repos and server throw is in the table', async (t
   const pattern = /new (EngineError|RepoError|RequestError)\(\s*'([A-Z0-9_]+)'/g
   for (const dir of ['engine', 'repos', 'server']) {
     for (const file of await sourceFiles(dir)) {
-      for (const match of (await readFile(file, 'utf8')).matchAll(pattern)) thrown.set(match[2]!, file.slice(ROOT.length + 1))
+      for (const match of (await readFile(file, 'utf8')).matchAll(pattern))
+        thrown.set(match[2]!, file.slice(ROOT.length + 1))
     }
   }
   t.ok(thrown.size >= 20, `found the codes thrown (${thrown.size})`)
@@ -104,24 +111,61 @@ t.test('toFault: our errors keep their message and code', async (t) => {
     status: 403,
     body: { faultstring: 'Function package not changed since the latest version 1.', error: 'VERSION_UNCHANGED' },
   })
-  t.same(toFault(new RepoError('PACKAGE_NOT_ZIP', 'The package is not a zip archive.')), { status: 400, body: { faultstring: 'The package is not a zip archive.', error: 'PACKAGE_NOT_ZIP' } })
-  t.same(toFault(new RequestError('INVALID_JSON', 'bad JSON')), { status: 400, body: { faultstring: 'bad JSON', error: 'INVALID_JSON' } })
-  const validation = Object.assign(new Error('body must have required property \'name\''), { code: 'FST_ERR_VALIDATION', statusCode: 400 })
-  t.same(toFault(validation), { status: 400, body: { faultstring: "body must have required property 'name'", error: 'BAD_REQUEST' } })
-  const media = Object.assign(new Error('Unsupported Media Type: text/plain'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 })
-  t.equal(toFault(media).status, 400, 'Fastify\'s 415 becomes 400')
+  t.same(toFault(new RepoError('PACKAGE_NOT_ZIP', 'The package is not a zip archive.')), {
+    status: 400,
+    body: { faultstring: 'The package is not a zip archive.', error: 'PACKAGE_NOT_ZIP' },
+  })
+  t.same(toFault(new RequestError('INVALID_JSON', 'bad JSON')), {
+    status: 400,
+    body: { faultstring: 'bad JSON', error: 'INVALID_JSON' },
+  })
+  const validation = Object.assign(new Error("body must have required property 'name'"), {
+    code: 'FST_ERR_VALIDATION',
+    statusCode: 400,
+  })
+  t.same(toFault(validation), {
+    status: 400,
+    body: { faultstring: "body must have required property 'name'", error: 'BAD_REQUEST' },
+  })
+  const media = Object.assign(new Error('Unsupported Media Type: text/plain'), {
+    code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+    statusCode: 415,
+  })
+  t.equal(toFault(media).status, 400, "Fastify's 415 becomes 400")
 })
 
 t.test('toFault: other 4xx become statuses the client names', async (t) => {
   const withStatus = (statusCode: number) => Object.assign(new Error(`status ${statusCode}`), { statusCode })
-  const seen = [400, 401, 403, 404, 405, 406, 409, 411, 413, 414, 415, 416, 422, 429, 431].map((s) => [s, toFault(withStatus(s)).status])
-  t.same(seen, [[400, 400], [401, 401], [403, 403], [404, 404], [405, 405], [406, 400], [409, 409], [411, 400], [413, 413], [414, 400], [415, 400], [416, 400], [422, 400], [429, 400], [431, 400]])
+  const seen = [400, 401, 403, 404, 405, 406, 409, 411, 413, 414, 415, 416, 422, 429, 431].map((s) => [
+    s,
+    toFault(withStatus(s)).status,
+  ])
+  t.same(seen, [
+    [400, 400],
+    [401, 401],
+    [403, 403],
+    [404, 404],
+    [405, 405],
+    [406, 400],
+    [409, 409],
+    [411, 400],
+    [413, 413],
+    [414, 400],
+    [415, 400],
+    [416, 400],
+    [422, 400],
+    [429, 400],
+    [431, 400],
+  ])
   t.equal(toFault(withStatus(422)).body.faultstring, 'status 422', 'a client error keeps its message')
 })
 
 t.test('toFault hides internals of anything unknown', async (t) => {
   const hidden = { status: 500, body: { faultstring: 'Internal server error.', error: 'INTERNAL' } }
-  const enoent = Object.assign(new Error("ENOENT: no such file or directory, open '/srv/tagstone/repos/x.git/objects/ab/cd'"), { code: 'ENOENT', errno: -2 })
+  const enoent = Object.assign(
+    new Error("ENOENT: no such file or directory, open '/srv/tagstone/repos/x.git/objects/ab/cd'"),
+    { code: 'ENOENT', errno: -2 },
+  )
   const unknowns: Array<[string, unknown]> = [
     ['a plain Error', new Error('SQLITE_CORRUPT: database disk image is malformed at /srv/tagstone/tagstone.db')],
     ['a file system error with a path', enoent],

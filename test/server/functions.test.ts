@@ -1,6 +1,8 @@
-import t from 'tap'
 import { existsSync } from 'node:fs'
-import { Api, codeMd5, expectFault, md5, rawGet, type FunctionJson, type Tap } from '../helpers/api.js'
+
+import t from 'tap'
+
+import { Api, codeMd5, expectFault, type FunctionJson, md5, rawGet, type Tap } from '../helpers/api.js'
 import { gitdirOf } from '../helpers/data-dir.js'
 import { functionForm, startServer } from '../helpers/server.js'
 import { checkFunction } from '../helpers/shapes.js'
@@ -8,7 +10,10 @@ import { makeZip } from '../helpers/zip.js'
 
 const ZIP_A = makeZip([{ name: 'main.py', content: 'def main():\n    return "a"\n' }])
 const ZIP_B = makeZip([{ name: 'main.py', content: 'def main():\n    return "b"\n' }])
-const ZIP_C = makeZip([{ name: 'main.py', content: 'def main():\n    return "c"\n' }, { name: 'lib.py', content: 'X = 1\n' }])
+const ZIP_C = makeZip([
+  { name: 'main.py', content: 'def main():\n    return "c"\n' },
+  { name: 'lib.py', content: 'X = 1\n' },
+])
 
 /** A server whose clock the test moves, so times can be asserted exactly. */
 async function setup(t: Tap) {
@@ -28,7 +33,9 @@ const multipart = (fields: Record<string, string>, zip?: Buffer) => {
 
 t.test('create (multipart) answers 201 with every Qinling field', async (t) => {
   const { api } = await setup(t)
-  const reply = await api.post('/v1/functions', { form: functionForm(ZIP_A, { name: 'hello', description: 'says hello', runtime_id: 'rt-1' }) })
+  const reply = await api.post('/v1/functions', {
+    form: functionForm(ZIP_A, { name: 'hello', description: 'says hello', runtime_id: 'rt-1' }),
+  })
   t.equal(reply.status, 201)
   t.match(reply.headers.get('content-type'), /^application\/json/)
   const fn = reply.json<FunctionJson>()
@@ -66,7 +73,11 @@ t.test('create takes every field, numbers as form strings, and a correct md5sum'
   minimal.append('package', new Blob([new Uint8Array(ZIP_B)]), 'p.zip')
   const bare = await api.post('/v1/functions', { form: minimal })
   t.equal(bare.status, 201, 'a package alone is enough: code defaults to a package')
-  t.match(bare.json(), { name: null, description: null, runtime_id: null, entry: 'main.main' }, 'absent text fields are null')
+  t.match(
+    bare.json(),
+    { name: null, description: null, runtime_id: null, entry: 'main.main' },
+    'absent text fields are null',
+  )
 })
 
 t.test('list is wrapped in an object, in creation order, each with every field', async (t) => {
@@ -79,7 +90,10 @@ t.test('list is wrapped in an object, in creation order, each with every field',
   const two = await api.createFunction(ZIP_B, { name: 'two' })
   const list = (await api.get('/v1/functions')).json<{ functions: FunctionJson[] }>()
   t.same(Object.keys(list), ['functions'])
-  t.same(list.functions.map((f) => f.id), [one.id, two.id])
+  t.same(
+    list.functions.map((f) => f.id),
+    [one.id, two.id],
+  )
   list.functions.forEach((f, i) => checkFunction(t, f, `list item ${i}`))
   t.same(list.functions[0], one, 'a listed function is the function as shown')
 })
@@ -106,7 +120,10 @@ t.test('download is the very bytes uploaded, as a zip attachment, never gzipped'
   t.equal(md5(reply.bytes), codeMd5(fn), 'and is code.md5sum')
   t.same(reply.bytes, ZIP_C, 'byte for byte')
 
-  const raw = await rawGet(`${api.url}/v1/functions/${fn.id}?download=true`, { 'accept-encoding': 'gzip, deflate, br', accept: '*/*' })
+  const raw = await rawGet(`${api.url}/v1/functions/${fn.id}?download=true`, {
+    'accept-encoding': 'gzip, deflate, br',
+    accept: '*/*',
+  })
   t.equal(raw.status, 200)
   t.equal(raw.headers['content-encoding'], undefined, 'no Content-Encoding even when the client accepts gzip')
   t.same(raw.bytes, ZIP_C, 'the bytes on the wire are the zip itself')
@@ -120,7 +137,9 @@ t.test('update metadata only, with a JSON body', async (t) => {
   const { api, clock } = await setup(t)
   const fn = await api.createFunction(ZIP_A, { name: 'before', description: 'old' })
   clock.now = new Date('2030-05-06T08:00:00Z')
-  const reply = await api.put(`/v1/functions/${fn.id}`, { json: { name: 'after', description: 'new', entry: 'x.y', cpu: 200, memory_size: 67108864, timeout: 30 } })
+  const reply = await api.put(`/v1/functions/${fn.id}`, {
+    json: { name: 'after', description: 'new', entry: 'x.y', cpu: 200, memory_size: 67108864, timeout: 30 },
+  })
   t.equal(reply.status, 200)
   const updated = reply.json<FunctionJson>()
   checkFunction(t, updated)
@@ -135,18 +154,32 @@ t.test('update metadata only, with a JSON body', async (t) => {
 t.test('update metadata only, with an urlencoded form as the openstack client sends it', async (t) => {
   const { api } = await setup(t)
   const fn = await api.createFunction(ZIP_A)
-  const reply = await api.put(`/v1/functions/${fn.id}`, { urlencoded: { description: 'via form', cpu: '250', memory_size: '40000000', timeout: '12' } })
+  const reply = await api.put(`/v1/functions/${fn.id}`, {
+    urlencoded: { description: 'via form', cpu: '250', memory_size: '40000000', timeout: '12' },
+  })
   t.equal(reply.status, 200)
-  t.match(reply.json(), { description: 'via form', cpu: 250, memory_size: 40000000, timeout: 12 }, 'numbers sent as strings become numbers')
-  const multipartReply = await api.put(`/v1/functions/${fn.id}`, { form: multipart({ name: 'via multipart', timeout: '9' }) })
+  t.match(
+    reply.json(),
+    { description: 'via form', cpu: 250, memory_size: 40000000, timeout: 12 },
+    'numbers sent as strings become numbers',
+  )
+  const multipartReply = await api.put(`/v1/functions/${fn.id}`, {
+    form: multipart({ name: 'via multipart', timeout: '9' }),
+  })
   t.equal(multipartReply.status, 200)
-  t.match(multipartReply.json(), { name: 'via multipart', timeout: 9, description: 'via form', code: fn.code }, 'multipart without a package: metadata only')
+  t.match(
+    multipartReply.json(),
+    { name: 'via multipart', timeout: 9, description: 'via form', code: fn.code },
+    'multipart without a package: metadata only',
+  )
 })
 
 t.test('null in a JSON update leaves a field as it is', async (t) => {
   const { api } = await setup(t)
   const fn = await api.createFunction(ZIP_A, { name: 'keep', description: 'kept' })
-  const reply = await api.put(`/v1/functions/${fn.id}`, { json: { name: null, description: null, cpu: null, memory_size: null, timeout: null, entry: null } })
+  const reply = await api.put(`/v1/functions/${fn.id}`, {
+    json: { name: null, description: null, cpu: null, memory_size: null, timeout: null, entry: null },
+  })
   t.equal(reply.status, 200)
   t.same(reply.json(), fn, 'nothing changed, updated_at still null')
   const empty = await api.put(`/v1/functions/${fn.id}`, { json: {} })
@@ -170,12 +203,17 @@ t.test('update the package only, the way the openstack client does', async (t) =
 t.test('update package and metadata at once, with a correct md5sum in code', async (t) => {
   const { api } = await setup(t)
   const fn = await api.createFunction(ZIP_A)
-  const form = multipart({ name: 'both', timeout: '60', code: JSON.stringify({ source: 'package', md5sum: md5(ZIP_C) }) }, ZIP_C)
+  const form = multipart(
+    { name: 'both', timeout: '60', code: JSON.stringify({ source: 'package', md5sum: md5(ZIP_C) }) },
+    ZIP_C,
+  )
   const reply = await api.put(`/v1/functions/${fn.id}`, { form })
   t.equal(reply.status, 200)
   t.match(reply.json(), { name: 'both', timeout: 60 })
   t.equal(codeMd5(reply.json<FunctionJson>()), md5(ZIP_C))
-  const viaFields = await api.put(`/v1/functions/${fn.id}`, { form: multipart({ source: 'package', md5sum: md5(ZIP_B) }, ZIP_B) })
+  const viaFields = await api.put(`/v1/functions/${fn.id}`, {
+    form: multipart({ source: 'package', md5sum: md5(ZIP_B) }, ZIP_B),
+  })
   t.equal(viaFields.status, 200, 'md5sum as a form field beside source')
   t.equal(codeMd5(viaFields.json<FunctionJson>()), md5(ZIP_B))
 })
@@ -193,19 +231,67 @@ t.test('an md5sum equal to the current one is refused', async (t) => {
   const fn = await api.createFunction(ZIP_A)
   const current = md5(ZIP_A)
   const message = 'The function code checksum is not changed.'
-  expectFault(t, await api.put(`/v1/functions/${fn.id}`, { json: { code: { source: 'package', md5sum: current } } }), 400, message, 'JSON code object')
-  expectFault(t, await api.put(`/v1/functions/${fn.id}`, { urlencoded: { source: 'package', md5sum: current } }), 400, message, 'form fields')
-  expectFault(t, await api.put(`/v1/functions/${fn.id}`, { form: multipart({ code: JSON.stringify({ md5sum: current.toUpperCase() }) }, ZIP_A) }), 400, message, 'multipart with the same package')
+  expectFault(
+    t,
+    await api.put(`/v1/functions/${fn.id}`, { json: { code: { source: 'package', md5sum: current } } }),
+    400,
+    message,
+    'JSON code object',
+  )
+  expectFault(
+    t,
+    await api.put(`/v1/functions/${fn.id}`, { urlencoded: { source: 'package', md5sum: current } }),
+    400,
+    message,
+    'form fields',
+  )
+  expectFault(
+    t,
+    await api.put(`/v1/functions/${fn.id}`, {
+      form: multipart({ code: JSON.stringify({ md5sum: current.toUpperCase() }) }, ZIP_A),
+    }),
+    400,
+    message,
+    'multipart with the same package',
+  )
   t.same((await api.get(`/v1/functions/${fn.id}`)).json(), fn, 'and the function is untouched')
 })
 
 t.test('update errors', async (t) => {
   const { api } = await setup(t)
   const fn = await api.createFunction(ZIP_A)
-  expectFault(t, await api.put(`/v1/functions/${fn.id}`, { form: multipart({ code: JSON.stringify({ md5sum: md5(ZIP_C) }) }, ZIP_B) }), 400, /md5sum mismatch/i, 'an md5sum that is not the package')
-  expectFault(t, await api.put(`/v1/functions/${fn.id}`, { form: multipart({ code: JSON.stringify({ md5sum: md5(ZIP_A) }) }, ZIP_B) }), 400, 'The function code checksum is not changed.', 'the current md5sum beside another package')
-  expectFault(t, await api.put(`/v1/functions/${fn.id}`, { json: { code: { md5sum: md5(ZIP_B) } } }), 400, /needs a new package/, 'a new md5sum with no package')
-  expectFault(t, await api.put('/v1/functions/4a9c2d8e-1111-4222-8333-944455556666', { json: { name: 'x' } }), 404, 'Function 4a9c2d8e-1111-4222-8333-944455556666 not found.', 'unknown id')
+  expectFault(
+    t,
+    await api.put(`/v1/functions/${fn.id}`, {
+      form: multipart({ code: JSON.stringify({ md5sum: md5(ZIP_C) }) }, ZIP_B),
+    }),
+    400,
+    /md5sum mismatch/i,
+    'an md5sum that is not the package',
+  )
+  expectFault(
+    t,
+    await api.put(`/v1/functions/${fn.id}`, {
+      form: multipart({ code: JSON.stringify({ md5sum: md5(ZIP_A) }) }, ZIP_B),
+    }),
+    400,
+    'The function code checksum is not changed.',
+    'the current md5sum beside another package',
+  )
+  expectFault(
+    t,
+    await api.put(`/v1/functions/${fn.id}`, { json: { code: { md5sum: md5(ZIP_B) } } }),
+    400,
+    /needs a new package/,
+    'a new md5sum with no package',
+  )
+  expectFault(
+    t,
+    await api.put('/v1/functions/4a9c2d8e-1111-4222-8333-944455556666', { json: { name: 'x' } }),
+    404,
+    'Function 4a9c2d8e-1111-4222-8333-944455556666 not found.',
+    'unknown id',
+  )
   expectFault(t, await api.put('/v1/functions/nope', { json: { name: 'x' } }), 400, /not a UUID/, 'malformed id')
   t.same((await api.get(`/v1/functions/${fn.id}`)).json(), fn, 'the function is untouched')
 })
@@ -219,8 +305,18 @@ t.test('detach answers 202 with the exact text, and is idempotent', async (t) =>
     t.equal(reply.status, 202, `round ${round}`)
     t.equal(reply.text, `Request to detach function ${fn.id} has been accepted.`)
   }
-  t.same((await api.get(`/v1/functions/${fn.id}?download=true`)).bytes, ZIP_A, 'a download after a detach reads git again, byte-exact')
-  expectFault(t, await api.post('/v1/functions/4a9c2d8e-1111-4222-8333-944455556666/detach'), 404, undefined, 'unknown id')
+  t.same(
+    (await api.get(`/v1/functions/${fn.id}?download=true`)).bytes,
+    ZIP_A,
+    'a download after a detach reads git again, byte-exact',
+  )
+  expectFault(
+    t,
+    await api.post('/v1/functions/4a9c2d8e-1111-4222-8333-944455556666/detach'),
+    404,
+    undefined,
+    'unknown id',
+  )
   expectFault(t, await api.post('/v1/functions/42/detach'), 400, undefined, 'malformed id')
 })
 
@@ -237,7 +333,11 @@ t.test('delete answers 204 and takes the function, its versions and its reposito
   expectFault(t, await api.get(`/v1/functions/${fn.id}?download=true`), 404, undefined, 'download after delete')
   expectFault(t, await api.get(`/v1/functions/${fn.id}/versions`), 404, undefined, 'versions after delete')
   expectFault(t, await api.delete(`/v1/functions/${fn.id}`), 404, undefined, 'a second delete')
-  t.same((await api.get('/v1/functions')).json<{ functions: FunctionJson[] }>().functions.map((f) => f.id), [keep.id], 'the other function stays')
+  t.same(
+    (await api.get('/v1/functions')).json<{ functions: FunctionJson[] }>().functions.map((f) => f.id),
+    [keep.id],
+    'the other function stays',
+  )
   t.notOk(existsSync(gitdirOf(dataDir, fn.id)), 'the repository is gone')
   t.ok(existsSync(gitdirOf(dataDir, keep.id)))
 })
@@ -250,7 +350,11 @@ t.test('latest_version follows the highest existing version', async (t) => {
   await api.createVersion(fn.id)
   t.equal((await api.get(`/v1/functions/${fn.id}`)).json<FunctionJson>().latest_version, 2)
   t.equal((await api.delete(`/v1/functions/${fn.id}/versions/2`)).status, 204)
-  t.equal((await api.get(`/v1/functions/${fn.id}`)).json<FunctionJson>().latest_version, 1, 'deleting the newest lowers it')
+  t.equal(
+    (await api.get(`/v1/functions/${fn.id}`)).json<FunctionJson>().latest_version,
+    1,
+    'deleting the newest lowers it',
+  )
   t.equal((await api.delete(`/v1/functions/${fn.id}/versions/1`)).status, 204)
   t.equal((await api.get(`/v1/functions/${fn.id}`)).json<FunctionJson>().latest_version, 0, 'none left: 0')
 })

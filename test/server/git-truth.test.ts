@@ -1,5 +1,7 @@
-import t from 'tap'
 import { existsSync } from 'node:fs'
+
+import t from 'tap'
+
 import { Api, type Tap, type VersionJson } from '../helpers/api.js'
 import { gitdirOf, inspectDataDir } from '../helpers/data-dir.js'
 import { git, gitBytes, lsTree } from '../helpers/git.js'
@@ -39,7 +41,7 @@ t.test('the repository on disk is what the API says, as the real git reads it', 
 
   t.equal(await git(gitdir, 'rev-parse', '--is-bare-repository'), 'true', 'a bare repository')
   t.equal(await git(gitdir, 'symbolic-ref', 'HEAD'), 'refs/heads/main', 'HEAD is main')
-  t.equal(await git(gitdir, 'rev-parse', 'main'), head.commit, 'main is the function\'s commit')
+  t.equal(await git(gitdir, 'rev-parse', 'main'), head.commit, "main is the function's commit")
 
   t.test('a version is an annotated tag holding its description and date', async (t) => {
     for (const v of [v1, v2]) {
@@ -48,23 +50,41 @@ t.test('the repository on disk is what the API says, as the real git reads it', 
       t.equal(await git(gitdir, 'rev-parse', tag), v.tag_object, `${tag}: the tag object the API names`)
       t.equal(await git(gitdir, 'rev-parse', `${tag}^{commit}`), v.commit, `${tag}: on the version's commit`)
       t.equal(await git(gitdir, 'rev-parse', `${tag}^{tree}`), v.tree, `${tag}: with the version's tree`)
-      const [message, taggerDate] = (await git(gitdir, 'for-each-ref', '--format=%(contents)%00%(taggerdate:unix)', `refs/tags/${tag}`)).split('\0')
+      const [message, taggerDate] = (
+        await git(gitdir, 'for-each-ref', '--format=%(contents)%00%(taggerdate:unix)', `refs/tags/${tag}`)
+      ).split('\0')
       t.equal(message, `${v.description}\n`, `${tag}: the tag message is the description`)
-      t.equal(Number(taggerDate), Date.parse(`${v.created_at.replace(' ', 'T')}Z`) / 1000, `${tag}: the tagger date is created_at`)
+      t.equal(
+        Number(taggerDate),
+        Date.parse(`${v.created_at.replace(' ', 'T')}Z`) / 1000,
+        `${tag}: the tagger date is created_at`,
+      )
     }
   })
 
-  t.test('a version\'s files are the uploaded files, modes included', async (t) => {
+  t.test("a version's files are the uploaded files, modes included", async (t) => {
     t.equal((await gitBytes(gitdir, ['show', 'v1:main.py'])).toString(), 'def main():\n    return "one"\n')
     t.equal((await gitBytes(gitdir, ['show', 'v2:main.py'])).toString(), 'def main():\n    return "two"\n')
     t.equal((await gitBytes(gitdir, ['show', 'v1:lib/util.py'])).toString(), 'HELPER = True\n')
     const tree = await lsTree(gitdir, 'v1')
-    t.same([...tree.keys()].sort(), ['bin/run.sh', 'current', 'lib/util.py', 'main.py'], 'every file, no directory entry of its own')
+    t.same(
+      [...tree.keys()].sort(),
+      ['bin/run.sh', 'current', 'lib/util.py', 'main.py'],
+      'every file, no directory entry of its own',
+    )
     t.equal(tree.get('bin/run.sh')?.mode, '100755', 'the executable keeps its bit')
     t.equal(tree.get('main.py')?.mode, '100644')
     t.equal(tree.get('current')?.mode, '120000', 'the symlink is a git symlink')
-    t.equal((await gitBytes(gitdir, ['cat-file', 'blob', tree.get('current')!.oid])).toString(), 'main.py', 'pointing at its target')
-    t.equal((await gitBytes(gitdir, ['show', 'main:lib/extra.py'])).toString(), 'x = 3\n', 'main has the newest package')
+    t.equal(
+      (await gitBytes(gitdir, ['cat-file', 'blob', tree.get('current')!.oid])).toString(),
+      'main.py',
+      'pointing at its target',
+    )
+    t.equal(
+      (await gitBytes(gitdir, ['show', 'main:lib/extra.py'])).toString(),
+      'x = 3\n',
+      'main has the newest package',
+    )
   })
 
   t.test('main has one commit per upload of new bytes, each on the one before', async (t) => {
@@ -78,12 +98,18 @@ t.test('the repository on disk is what the API says, as the real git reads it', 
     const [p3, p2again, p2, p1] = chain.map((ids) => ids[0]!)
     t.equal(p2, v2.commit, 'v2 tags the second upload')
     t.equal(p1, v1.commit, 'v1 tags the first')
-    t.equal(await git(gitdir, 'rev-parse', `${p2again}^{tree}`), await git(gitdir, 'rev-parse', `${p2}^{tree}`), 'a re-zip of the same files: a new commit, the same tree')
+    t.equal(
+      await git(gitdir, 'rev-parse', `${p2again}^{tree}`),
+      await git(gitdir, 'rev-parse', `${p2}^{tree}`),
+      'a re-zip of the same files: a new commit, the same tree',
+    )
     t.not(await git(gitdir, 'rev-parse', `${p3}^{tree}`), await git(gitdir, 'rev-parse', `${p2}^{tree}`))
   })
 
   t.test('refs/archives hold the very zips uploaded', async (t) => {
-    const refs = (await git(gitdir, 'for-each-ref', '--format=%(refname) %(objectname) %(objecttype)', 'refs/archives/')).split('\n')
+    const refs = (
+      await git(gitdir, 'for-each-ref', '--format=%(refname) %(objectname) %(objecttype)', 'refs/archives/')
+    ).split('\n')
     t.equal(refs.length, 4, 'one archive per commit')
     const uploads = new Map([
       [v1.commit, P1],
@@ -96,21 +122,31 @@ t.test('the repository on disk is what the API says, as the real git reads it', 
       const commit = ref.slice('refs/archives/'.length)
       t.equal(await git(gitdir, 'cat-file', '-t', commit), 'commit', 'named after its commit')
       const zip = uploads.get(commit) ?? P2_REZIPPED
-      t.same(await gitBytes(gitdir, ['cat-file', 'blob', oid]), zip, `the archive of ${commit.slice(0, 8)} is its upload, byte for byte`)
+      t.same(
+        await gitBytes(gitdir, ['cat-file', 'blob', oid]),
+        zip,
+        `the archive of ${commit.slice(0, 8)} is its upload, byte for byte`,
+      )
     }
     const cloneSees = await git(gitdir, 'for-each-ref', '--format=%(refname)', 'refs/heads/', 'refs/tags/')
-    t.same(cloneSees.split('\n').sort(), ['refs/heads/main', 'refs/tags/v1', 'refs/tags/v2'], 'branches and tags: only main and the versions')
+    t.same(
+      cloneSees.split('\n').sort(),
+      ['refs/heads/main', 'refs/tags/v1', 'refs/tags/v2'],
+      'branches and tags: only main and the versions',
+    )
   })
 
-  t.test('tags are never moved; a deleted version\'s tag is gone', async (t) => {
+  t.test("tags are never moved; a deleted version's tag is gone", async (t) => {
     t.equal(await git(gitdir, 'rev-parse', 'v1'), v1.tag_object, 'v1 still names its tag object after three uploads')
     t.equal((await api.delete(`/v1/functions/${fn.id}/versions/2`)).status, 204)
     t.equal(await git(gitdir, 'tag', '-l'), 'v1', 'v2 is gone')
     await t.rejects(git(gitdir, 'rev-parse', '--verify', '--quiet', 'refs/tags/v2'), 'refs/tags/v2 does not resolve')
-    const v3 = (await api.post(`/v1/functions/${fn.id}/versions`, { json: { description: 'third' } })).json<VersionJson>()
+    const v3 = (
+      await api.post(`/v1/functions/${fn.id}/versions`, { json: { description: 'third' } })
+    ).json<VersionJson>()
     t.equal(v3.version_number, 3)
     t.equal(await git(gitdir, 'tag', '-l'), 'v1\nv3', 'v3 beside v1, no v2 again')
-    t.equal(await git(gitdir, 'rev-parse', 'v3^{commit}'), head.commit, 'v3 tags main\'s head')
+    t.equal(await git(gitdir, 'rev-parse', 'v3^{commit}'), head.commit, "v3 tags main's head")
   })
 
   t.test('git fsck --strict is clean', async (t) => {
@@ -124,7 +160,11 @@ t.test('refused uploads leave git untouched', async (t) => {
   const gitdir = gitdirOf(dataDir, fn.id)
   const before = await git(gitdir, 'for-each-ref')
   const form = new FormData()
-  form.append('package', new Blob([new Uint8Array(makeZip([{ name: '.git/hooks/pre-commit', content: 'evil' }]))]), 'p.zip')
+  form.append(
+    'package',
+    new Blob([new Uint8Array(makeZip([{ name: '.git/hooks/pre-commit', content: 'evil' }]))]),
+    'p.zip',
+  )
   t.equal((await api.put(`/v1/functions/${fn.id}`, { form })).status, 400)
   t.equal(await git(gitdir, 'for-each-ref'), before, 'no ref moved or added')
   t.equal(await git(gitdir, 'fsck', '--strict', '--no-dangling', '--no-progress'), '')
@@ -139,7 +179,10 @@ t.test('parallel uploads naming the function in either case make one straight hi
   const gitdir = gitdirOf(dataDir, fn.id)
   const chain = (await git(gitdir, 'rev-list', '--parents', 'main')).split('\n').map((line) => line.split(' '))
   t.equal(chain.length, 7, 'every upload is a commit on main')
-  t.ok(chain.slice(0, -1).every((ids, i) => ids.length === 2 && ids[1] === chain[i + 1]![0]), 'each on the one before: no upload lost to a race')
+  t.ok(
+    chain.slice(0, -1).every((ids, i) => ids.length === 2 && ids[1] === chain[i + 1]![0]),
+    'each on the one before: no upload lost to a race',
+  )
   t.equal((await inspectDataDir(dataDir)).packages, 7, 'and SQLite has a package row for each')
   t.equal((await git(gitdir, 'for-each-ref', 'refs/archives/')).split('\n').length, 7, 'and an archive for each')
 })

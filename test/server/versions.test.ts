@@ -1,13 +1,27 @@
 import t from 'tap'
-import { Api, codeMd5, expectFault, md5, rawGet, type FunctionJson, type Tap, type VersionJson } from '../helpers/api.js'
+
 import { readServeConfig } from '../../server/config.js'
+import {
+  Api,
+  codeMd5,
+  expectFault,
+  type FunctionJson,
+  md5,
+  rawGet,
+  type Tap,
+  type VersionJson,
+} from '../helpers/api.js'
 import { versionRows } from '../helpers/data-dir.js'
 import { startServer } from '../helpers/server.js'
 import { checkVersion } from '../helpers/shapes.js'
 import { makeZip } from '../helpers/zip.js'
 import { restamp, withComment } from '../helpers/zip-variants.js'
 
-const pkg = (n: number) => makeZip([{ name: 'main.py', content: `def main():\n    return ${n}\n` }, { name: 'README', content: 'same in every package\n' }])
+const pkg = (n: number) =>
+  makeZip([
+    { name: 'main.py', content: `def main():\n    return ${n}\n` },
+    { name: 'README', content: 'same in every package\n' },
+  ])
 const UNKNOWN = '4a9c2d8e-1111-4222-8333-944455556666'
 
 async function setup(t: Tap, limits: { maxVersions?: number } = {}) {
@@ -37,7 +51,7 @@ t.test('create answers 201 with every Qinling field; numbers start at 1', async 
     created_at: '2031-01-02 03:05:00',
     updated_at: null,
   })
-  t.equal(v.md5sum, md5(pkg(1)), 'extra: the md5 of the version\'s package')
+  t.equal(v.md5sum, md5(pkg(1)), "extra: the md5 of the version's package")
   t.equal((await api.get(`/v1/functions/${fn.id}`)).json<FunctionJson>().latest_version, 1)
 })
 
@@ -73,9 +87,20 @@ t.test('list answers the versions in ascending order, wrapped in an object', asy
   t.equal(reply.status, 200)
   const list = reply.json<{ function_versions: VersionJson[] }>()
   t.same(Object.keys(list), ['function_versions'])
-  t.same(list.function_versions.map((v) => [v.version_number, v.description]), [[1, 'v1'], [2, 'v2'], [3, 'v3']])
+  t.same(
+    list.function_versions.map((v) => [v.version_number, v.description]),
+    [
+      [1, 'v1'],
+      [2, 'v2'],
+      [3, 'v3'],
+    ],
+  )
   list.function_versions.forEach((v, i) => checkVersion(t, v, `list item ${i}`))
-  t.same(list.function_versions[1], (await api.get(`/v1/functions/${fn.id}/versions/2`)).json(), 'a listed version is the version as shown')
+  t.same(
+    list.function_versions[1],
+    (await api.get(`/v1/functions/${fn.id}/versions/2`)).json(),
+    'a listed version is the version as shown',
+  )
 })
 
 t.test('show, and its errors', async (t) => {
@@ -85,12 +110,30 @@ t.test('show, and its errors', async (t) => {
   const shown = await api.get(`/v1/functions/${fn.id}/versions/1`)
   t.equal(shown.status, 200)
   t.same(shown.json(), v1)
-  expectFault(t, await api.get(`/v1/functions/${fn.id}/versions/2`), 404, `Version 2 of function ${fn.id} not found.`, 'unknown version')
+  expectFault(
+    t,
+    await api.get(`/v1/functions/${fn.id}/versions/2`),
+    404,
+    `Version 2 of function ${fn.id} not found.`,
+    'unknown version',
+  )
   expectFault(t, await api.get(`/v1/functions/${fn.id}/versions/0`), 404, undefined, 'version 0 is not a version row')
-  expectFault(t, await api.get(`/v1/functions/${fn.id}/versions/one`), 400, "Invalid version number 'one': must be a whole number.", 'not a number')
+  expectFault(
+    t,
+    await api.get(`/v1/functions/${fn.id}/versions/one`),
+    400,
+    "Invalid version number 'one': must be a whole number.",
+    'not a number',
+  )
   expectFault(t, await api.get(`/v1/functions/${fn.id}/versions/-1`), 400, undefined, 'negative')
   expectFault(t, await api.get(`/v1/functions/${fn.id}/versions/1.0`), 400, undefined, 'not whole')
-  expectFault(t, await api.get(`/v1/functions/${UNKNOWN}/versions/1`), 404, `Function ${UNKNOWN} not found.`, 'unknown function')
+  expectFault(
+    t,
+    await api.get(`/v1/functions/${UNKNOWN}/versions/1`),
+    404,
+    `Function ${UNKNOWN} not found.`,
+    'unknown function',
+  )
   expectFault(t, await api.get('/v1/functions/xyz/versions/1'), 400, undefined, 'malformed function id')
   expectFault(t, await api.get(`/v1/functions/${UNKNOWN}/versions`), 404, undefined, 'list of an unknown function')
   expectFault(t, await api.post(`/v1/functions/${UNKNOWN}/versions`), 404, undefined, 'create on an unknown function')
@@ -118,7 +161,6 @@ t.test('unchanged is judged by the files, not by the bytes of the zip', async (t
 
   await api.uploadPackage(fn.id, pkg(2))
   t.equal((await api.createVersion(fn.id)).version_number, 2, 'refusals used up no number')
-
 })
 
 t.test('going back to older files is a change since the newest version', async (t) => {
@@ -139,8 +181,13 @@ t.test('the newest existing version is what "unchanged" compares with', async (t
   await api.createVersion(fn.id)
   t.equal((await api.delete(`/v1/functions/${fn.id}/versions/2`)).status, 204)
   const v3 = await api.createVersion(fn.id, 'same files as the deleted v2')
-  t.equal(v3.version_number, 3, 'v2 is gone, so the code differs from v1: allowed, and v2\'s number is not reused')
-  expectFault(t, await api.post(`/v1/functions/${fn.id}/versions`), 403, 'Function package not changed since the latest version 3.')
+  t.equal(v3.version_number, 3, "v2 is gone, so the code differs from v1: allowed, and v2's number is not reused")
+  expectFault(
+    t,
+    await api.post(`/v1/functions/${fn.id}/versions`),
+    403,
+    'Function package not changed since the latest version 3.',
+  )
 })
 
 t.test('numbers are never reused: not after deleting the newest, not after a restart', async (t) => {
@@ -164,7 +211,12 @@ t.test('numbers are never reused: not after deleting the newest, not after a res
   expectFault(t, await api.get(`/v1/functions/${fn.id}/versions/3`), 404, undefined, 'v3 stays deleted')
   t.same(
     versionRows(dataDir, fn.id).map((r) => [r.version_number, r.state]),
-    [[1, 'live'], [2, 'live'], [3, 'deleted'], [4, 'live']],
+    [
+      [1, 'live'],
+      [2, 'live'],
+      [3, 'deleted'],
+      [4, 'live'],
+    ],
     'SQLite keeps v3 as a tombstone',
   )
 })
@@ -178,7 +230,13 @@ t.test('--max-versions: 403 at the maximum, using no number; a delete frees a pl
   await api.uploadPackage(fn.id, pkg(2))
   await api.createVersion(fn.id)
   await api.uploadPackage(fn.id, pkg(3))
-  expectFault(t, await api.post(`/v1/functions/${fn.id}/versions`), 403, 'Can not exceed maximum number(2) of versions.', 'at the maximum')
+  expectFault(
+    t,
+    await api.post(`/v1/functions/${fn.id}/versions`),
+    403,
+    'Can not exceed maximum number(2) of versions.',
+    'at the maximum',
+  )
   expectFault(t, await api.post(`/v1/functions/${fn.id}/versions`), 403, undefined, 'and again')
   t.equal((await api.delete(`/v1/functions/${fn.id}/versions/1`)).status, 204)
   t.equal((await api.createVersion(fn.id)).version_number, 3, 'the refusals used no number: next is 3')
@@ -187,7 +245,14 @@ t.test('--max-versions: 403 at the maximum, using no number; a delete frees a pl
 
 t.test('download of each version is its own package, byte-exact, never gzipped', async (t) => {
   const { api } = await setup(t)
-  const zips = [pkg(1), pkg(2), makeZip([{ name: 'other.py', content: 'x' }, { name: 'run.sh', content: '#!/bin/sh\n', mode: 0o100755 }])]
+  const zips = [
+    pkg(1),
+    pkg(2),
+    makeZip([
+      { name: 'other.py', content: 'x' },
+      { name: 'run.sh', content: '#!/bin/sh\n', mode: 0o100755 },
+    ]),
+  ]
   const fn = await api.createFunction(zips[0]!)
   const versions: VersionJson[] = [await api.createVersion(fn.id)]
   for (const zip of zips.slice(1)) {
@@ -202,13 +267,21 @@ t.test('download of each version is its own package, byte-exact, never gzipped',
     t.match(reply.headers.get('content-disposition'), /^attachment\b/)
     t.equal(md5(reply.bytes), md5(zip), `v${n}: md5 of the download is the md5 of its upload`)
     t.equal(md5(reply.bytes), versions[i]!.md5sum, `v${n}: and the version's md5sum`)
-    const raw = await rawGet(`${api.url}/v1/functions/${fn.id}/versions/${n}?download=true`, { 'accept-encoding': 'gzip' })
+    const raw = await rawGet(`${api.url}/v1/functions/${fn.id}/versions/${n}?download=true`, {
+      'accept-encoding': 'gzip',
+    })
     t.equal(raw.headers['content-encoding'], undefined, `v${n}: not gzip-encoded`)
     t.same(raw.bytes, zip, `v${n}: the bytes on the wire`)
   }
   const current = await api.get(`/v1/functions/${fn.id}?download=true`)
   t.same(current.bytes, zips[2], 'the function download is the current package')
-  expectFault(t, await api.get(`/v1/functions/${fn.id}/versions/9?download=true`), 404, undefined, 'download of an unknown version')
+  expectFault(
+    t,
+    await api.get(`/v1/functions/${fn.id}/versions/9?download=true`),
+    404,
+    undefined,
+    'download of an unknown version',
+  )
 })
 
 t.test('detach: 202 with the exact text, status detached, a download attaches again', async (t) => {
@@ -223,7 +296,13 @@ t.test('detach: 202 with the exact text, status detached, a download attaches ag
   const detached = (await api.get(`/v1/functions/${fn.id}/versions/1`)).json<VersionJson>()
   t.equal(detached.status, 'detached')
   t.equal(detached.updated_at, '2031-01-02 03:04:05', 'a status change is a change')
-  t.same((await api.get(`/v1/functions/${fn.id}/versions`)).json<{ function_versions: VersionJson[] }>().function_versions.map((v) => v.status), ['detached'], 'still listed')
+  t.same(
+    (await api.get(`/v1/functions/${fn.id}/versions`))
+      .json<{ function_versions: VersionJson[] }>()
+      .function_versions.map((v) => v.status),
+    ['detached'],
+    'still listed',
+  )
 
   clock.now = new Date('2031-01-02T04:00:00Z')
   const download = await api.get(`/v1/functions/${fn.id}/versions/1?download=true`)
@@ -235,11 +314,21 @@ t.test('detach: 202 with the exact text, status detached, a download attaches ag
   const zero = await api.post(`/v1/functions/${fn.id}/versions/0/detach`)
   t.equal(zero.status, 202, 'version 0 is the function itself')
   t.equal(zero.text, `Request to detach function ${fn.id}(version 0) has been accepted.`)
-  t.equal((await api.get(`/v1/functions/${fn.id}/versions/1`)).json<VersionJson>().status, 'available', 'detaching version 0 leaves versions alone')
+  t.equal(
+    (await api.get(`/v1/functions/${fn.id}/versions/1`)).json<VersionJson>().status,
+    'available',
+    'detaching version 0 leaves versions alone',
+  )
 
   expectFault(t, await api.post(`/v1/functions/${fn.id}/versions/5/detach`), 404, undefined, 'unknown version')
   expectFault(t, await api.post(`/v1/functions/${fn.id}/versions/x/detach`), 400, undefined, 'not a number')
-  expectFault(t, await api.post(`/v1/functions/${UNKNOWN}/versions/0/detach`), 404, undefined, 'version 0 of an unknown function')
+  expectFault(
+    t,
+    await api.post(`/v1/functions/${UNKNOWN}/versions/0/detach`),
+    404,
+    undefined,
+    'version 0 of an unknown function',
+  )
 })
 
 t.test('delete answers 204; the version goes, its number stays used', async (t) => {
@@ -253,18 +342,39 @@ t.test('delete answers 204; the version goes, its number stays used', async (t) 
   t.equal(reply.text, '')
   t.same(await api.versionNumbers(fn.id), [2])
   expectFault(t, await api.get(`/v1/functions/${fn.id}/versions/1`), 404, undefined, 'show after delete')
-  expectFault(t, await api.get(`/v1/functions/${fn.id}/versions/1?download=true`), 404, undefined, 'download after delete')
+  expectFault(
+    t,
+    await api.get(`/v1/functions/${fn.id}/versions/1?download=true`),
+    404,
+    undefined,
+    'download after delete',
+  )
   expectFault(t, await api.delete(`/v1/functions/${fn.id}/versions/1`), 404, undefined, 'a second delete')
   expectFault(t, await api.delete(`/v1/functions/${fn.id}/versions/0`), 404, undefined, 'version 0 cannot be deleted')
   expectFault(t, await api.delete(`/v1/functions/${fn.id}/versions/abc`), 400, undefined, 'not a number')
-  t.same((await api.get(`/v1/functions/${fn.id}/versions/2?download=true`)).bytes, pkg(2), 'the other version is untouched')
+  t.same(
+    (await api.get(`/v1/functions/${fn.id}/versions/2?download=true`)).bytes,
+    pkg(2),
+    'the other version is untouched',
+  )
 })
 
 t.test('description limits and types', async (t) => {
   const { api } = await setup(t)
   const fn = await api.createFunction(pkg(1))
-  expectFault(t, await api.post(`/v1/functions/${fn.id}/versions`, { json: { description: 'd'.repeat(256) } }), 400, 'Invalid description: must be at most 255 characters.')
-  expectFault(t, await api.post(`/v1/functions/${fn.id}/versions`, { json: { description: 42 } }), 400, undefined, 'a number')
+  expectFault(
+    t,
+    await api.post(`/v1/functions/${fn.id}/versions`, { json: { description: 'd'.repeat(256) } }),
+    400,
+    'Invalid description: must be at most 255 characters.',
+  )
+  expectFault(
+    t,
+    await api.post(`/v1/functions/${fn.id}/versions`, { json: { description: 42 } }),
+    400,
+    undefined,
+    'a number',
+  )
   expectFault(t, await api.post(`/v1/functions/${fn.id}/versions`, { json: ['x'] }), 400, undefined, 'an array body')
   t.equal((await api.createVersion(fn.id, 'fine')).version_number, 1, 'the refusals used no number')
 })
@@ -291,6 +401,10 @@ t.test('parallel uploads and creates stay consistent: distinct, consecutive numb
   )
   const numbers = created.filter((n): n is number => n !== undefined).sort((a, b) => a - b)
   t.ok(numbers.length >= 1, 'at least one version')
-  t.same(numbers, numbers.map((_, i) => i + 1), 'numbers 1..k, none skipped, none twice')
+  t.same(
+    numbers,
+    numbers.map((_, i) => i + 1),
+    'numbers 1..k, none skipped, none twice',
+  )
   t.same(await api.versionNumbers(fn.id), numbers)
 })

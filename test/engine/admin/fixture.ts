@@ -1,6 +1,7 @@
 import { join } from 'node:path'
-import { openEngine } from '../../../engine/engine.js'
+
 import type { RequestContext } from '../../../engine/context.js'
+import { openEngine } from '../../../engine/engine.js'
 import { databasePath } from '../../../engine/engine.js'
 import { openDatabase } from '../../../engine/store/open-database.js'
 import { makeZip } from '../../helpers/zip.js'
@@ -22,7 +23,11 @@ export interface Fixture {
 export async function buildFixture(dataDir: string): Promise<Fixture> {
   const engine = await openEngine({ dataDir })
   try {
-    const fn = await engine.createFunction(ADMIN, { fields: { name: 'fixture' }, code: '{"source": "package"}', package: packageZip(1) })
+    const fn = await engine.createFunction(ADMIN, {
+      fields: { name: 'fixture' },
+      code: '{"source": "package"}',
+      package: packageZip(1),
+    })
     await engine.createVersion(ADMIN, fn.id, { description: 'one' })
     for (const n of [2, 3]) {
       await engine.updateFunction(ADMIN, fn.id, { fields: {}, package: packageZip(n) })

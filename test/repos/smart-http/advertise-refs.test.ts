@@ -1,15 +1,17 @@
-import t from 'tap'
 import path from 'node:path'
+
+import t from 'tap'
+
 import { advertiseRefs } from '../../../repos/smart-http/advertise-refs.js'
 import { parsePktLines, pktLineText } from '../../../repos/smart-http/pkt-line.js'
 import { git, makeFixture, testDir } from './fixture.js'
 
-function lines (body: Buffer): Array<string | null> {
-  return parsePktLines(body).map(line => line.kind === 'data' ? pktLineText(line.payload) : null)
+function lines(body: Buffer): Array<string | null> {
+  return parsePktLines(body).map((line) => (line.kind === 'data' ? pktLineText(line.payload) : null))
 }
 
 for (const packed of [false, true]) {
-  t.test(`advertises HEAD, main and version tags with peeled lines (${packed ? 'packed' : 'loose'})`, async t => {
+  t.test(`advertises HEAD, main and version tags with peeled lines (${packed ? 'packed' : 'loose'})`, async (t) => {
     const fixture = await makeFixture(testDir(t), { packed })
     const body = lines(await advertiseRefs(fixture.gitdir))
     t.equal(body[0], '# service=git-upload-pack')
@@ -27,16 +29,31 @@ for (const packed of [false, true]) {
     }
 
     // The same ref lines git's own upload-pack would send, minus the hidden archive ref.
-    const native = (await git(['upload-pack', '--advertise-refs', '--stateless-rpc', '.'], { cwd: fixture.gitdir }))
-    const nativeRefs = lines(Buffer.from(native)).filter((line): line is string => line !== null)
-      .map(line => line.split('\0')[0] ?? '').filter(line => !line.includes('refs/archives/'))
-    t.same(body.slice(2, -1).map(line => (line ?? '').split('\0')[0]), nativeRefs)
+    const native = await git(['upload-pack', '--advertise-refs', '--stateless-rpc', '.'], { cwd: fixture.gitdir })
+    const nativeRefs = lines(Buffer.from(native))
+      .filter((line): line is string => line !== null)
+      .map((line) => line.split('\0')[0] ?? '')
+      .filter((line) => !line.includes('refs/archives/'))
+    t.same(
+      body.slice(2, -1).map((line) => (line ?? '').split('\0')[0]),
+      nativeRefs,
+    )
     t.notMatch(body.join('\n'), /archives/, 'the archive ref stays hidden')
-    t.match(body, [String, null, String, String, /refs\/tags\/v1$/, /refs\/tags\/v1\^\{\}$/, /refs\/tags\/v3$/, /refs\/tags\/v3\^\{\}$/, null])
+    t.match(body, [
+      String,
+      null,
+      String,
+      String,
+      /refs\/tags\/v1$/,
+      /refs\/tags\/v1\^\{\}$/,
+      /refs\/tags\/v3$/,
+      /refs\/tags\/v3\^\{\}$/,
+      null,
+    ])
   })
 }
 
-t.test('an empty repository advertises its capabilities on a capabilities^{} line', async t => {
+t.test('an empty repository advertises its capabilities on a capabilities^{} line', async (t) => {
   const gitdir = path.join(testDir(t), 'empty.git')
   await git(['init', '-q', '--bare', '-b', 'main', gitdir], { cwd: path.dirname(gitdir) })
   const body = lines(await advertiseRefs(gitdir))
@@ -45,7 +62,7 @@ t.test('an empty repository advertises its capabilities on a capabilities^{} lin
   t.notMatch(body[2], /symref=/, 'an unborn HEAD is not announced')
 })
 
-t.test('a deleted tag disappears and a new one appears at the next request', async t => {
+t.test('a deleted tag disappears and a new one appears at the next request', async (t) => {
   const fixture = await makeFixture(testDir(t))
   t.match(lines(await advertiseRefs(fixture.gitdir)).join('\n'), /refs\/tags\/v3/)
   await git(['update-ref', '-d', 'refs/tags/v3'], { cwd: fixture.gitdir })
@@ -55,6 +72,6 @@ t.test('a deleted tag disappears and a new one appears at the next request', asy
   t.match(text, /refs\/tags\/v4\^\{\}/)
 })
 
-t.test('a missing repository is NOT_FOUND', async t => {
+t.test('a missing repository is NOT_FOUND', async (t) => {
   await t.rejects(advertiseRefs(path.join(testDir(t), 'nope.git')), { code: 'NOT_FOUND' })
 })

@@ -1,13 +1,15 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
+
 import Fastify, { type FastifyInstance } from 'fastify'
+
 import { gitRoutes } from '../../../server/routes/git.js'
 import { runGit } from '../../helpers/git.js'
 
-export { gitEnv, runGit, type GitResult } from '../../helpers/git.js'
+export { gitEnv, type GitResult, runGit } from '../../helpers/git.js'
 
 /** Like runGit, but a failure is an exception carrying git's own words. */
-export async function git (args: string[], options: Parameters<typeof runGit>[1]): Promise<string> {
+export async function git(args: string[], options: Parameters<typeof runGit>[1]): Promise<string> {
   const result = await runGit(args, options)
   if (result.code !== 0) throw new Error(`git ${args.join(' ')} failed (${result.code}): ${result.stderr}`)
   return result.stdout.trim()
@@ -17,7 +19,7 @@ export async function git (args: string[], options: Parameters<typeof runGit>[1]
  * `t.testdir()`, unique per process: tap names the directory after the file and the test only,
  * so two runs of the suite in one work tree would otherwise build and delete the same fixtures.
  */
-export function testDir (t: { testdirName: string, testdir: () => string }): string {
+export function testDir(t: { testdirName: string; testdir: () => string }): string {
   if (!t.testdirName.endsWith(`-${process.pid}`)) t.testdirName = `${t.testdirName}-${process.pid}`
   return t.testdir()
 }
@@ -42,7 +44,7 @@ const SYMLINKS: Record<string, string> = { 'entry.py': 'main.py' }
  * refs/archives/x naming a blob. Objects are loose, as isomorphic-git writes them; `packed`
  * runs git gc. Built with fast-import: a handful of git processes instead of dozens.
  */
-export async function makeFixture (root: string, options: { packed?: boolean } = {}): Promise<Fixture> {
+export async function makeFixture(root: string, options: { packed?: boolean } = {}): Promise<Fixture> {
   await mkdir(root, { recursive: true })
   const gitdir = path.join(root, 'repo.git')
   await git(['init', '-q', '--bare', '-b', 'main', gitdir], { cwd: root })
@@ -51,31 +53,47 @@ export async function makeFixture (root: string, options: { packed?: boolean } =
     gitdir,
     archiveBlob: '',
     commits: [],
-    files: { 'main.py': 'def main():\n    return "v1"\n', 'run.sh': '#!/bin/sh\nexec python3 main.py\n', 'lib/helpers.py': 'X = 1\n' }
+    files: {
+      'main.py': 'def main():\n    return "v1"\n',
+      'run.sh': '#!/bin/sh\nexec python3 main.py\n',
+      'lib/helpers.py': 'X = 1\n',
+    },
   }
-  const versions: VersionSpec[] = [1, 2, 3].map(n => ({
+  const versions: VersionSpec[] = [1, 2, 3].map((n) => ({
     files: n === 1 ? { ...fixture.files } : { 'main.py': `def main():\n    return "v${n}"\n` },
-    tag: n === 2 ? undefined : `v${n}`
+    tag: n === 2 ? undefined : `v${n}`,
   }))
   await importVersions(fixture, versions)
-  fixture.archiveBlob = await git(['hash-object', '-w', '--stdin'], { cwd: gitdir, input: 'PK\x03\x04 the uploaded zip\n' })
+  fixture.archiveBlob = await git(['hash-object', '-w', '--stdin'], {
+    cwd: gitdir,
+    input: 'PK\x03\x04 the uploaded zip\n',
+  })
   await git(['update-ref', 'refs/archives/x', fixture.archiveBlob], { cwd: gitdir })
   if (options.packed === true) await git(['gc', '-q'], { cwd: gitdir })
   return fixture
 }
 
-interface VersionSpec { files: Record<string, string | Buffer>, tag?: string | undefined }
+interface VersionSpec {
+  files: Record<string, string | Buffer>
+  tag?: string | undefined
+}
 
 /**
  * Adds commits on main (each adding a small file, or the files given) and an annotated tag on
  * the last one, as loose objects, the way tagstone adds a version. Returns main's new tip.
  */
-export async function addVersion (
-  fixture: Fixture, tag: string, commits = 1, files: Record<string, string | Buffer> = {}
+export async function addVersion(
+  fixture: Fixture,
+  tag: string,
+  commits = 1,
+  files: Record<string, string | Buffer> = {},
 ): Promise<string> {
   const versions: VersionSpec[] = Array.from({ length: commits }, (_, i) => ({
-    files: i === commits - 1 ? { [`added-${tag}-${i}.txt`]: `${tag} ${i}\n`, ...files } : { [`added-${tag}-${i}.txt`]: `${tag} ${i}\n` },
-    tag: i === commits - 1 ? tag : undefined
+    files:
+      i === commits - 1
+        ? { [`added-${tag}-${i}.txt`]: `${tag} ${i}\n`, ...files }
+        : { [`added-${tag}-${i}.txt`]: `${tag} ${i}\n` },
+    tag: i === commits - 1 ? tag : undefined,
   }))
   await importVersions(fixture, versions)
   return fixture.commits[fixture.commits.length - 1] ?? ''
@@ -83,9 +101,11 @@ export async function addVersion (
 
 let clock = 1_700_000_000
 
-async function importVersions (fixture: Fixture, versions: VersionSpec[]): Promise<void> {
+async function importVersions(fixture: Fixture, versions: VersionSpec[]): Promise<void> {
   const parts: Buffer[] = []
-  const line = (text: string): void => { parts.push(Buffer.from(`${text}\n`)) }
+  const line = (text: string): void => {
+    parts.push(Buffer.from(`${text}\n`))
+  }
   const data = (content: string | Buffer): void => {
     const bytes = typeof content === 'string' ? Buffer.from(content) : content
     line(`data ${bytes.length}`)
@@ -133,8 +153,8 @@ async function importVersions (fixture: Fixture, versions: VersionSpec[]): Promi
   fixture.commits.push(...added.split('\n'))
 }
 
-async function packNames (gitdir: string): Promise<string[]> {
-  return (await readdir(path.join(gitdir, 'objects', 'pack'))).filter(name => name.endsWith('.pack'))
+async function packNames(gitdir: string): Promise<string[]> {
+  return (await readdir(path.join(gitdir, 'objects', 'pack'))).filter((name) => name.endsWith('.pack'))
 }
 
 export interface GitServer {
@@ -148,8 +168,9 @@ export interface GitServer {
  * A tiny app serving fixtures under /git: the function id maps to a fixture directory; with
  * `requireAuth`, a request without an Authorization header is refused as unauthenticated.
  */
-export async function serveRepositories (
-  repositories: Record<string, string>, options: { requireAuth?: boolean } = {}
+export async function serveRepositories(
+  repositories: Record<string, string>,
+  options: { requireAuth?: boolean } = {},
 ): Promise<GitServer> {
   const app = Fastify()
   await app.register(gitRoutes, {
@@ -161,13 +182,20 @@ export async function serveRepositories (
       const gitdir = repositories[functionId]
       if (gitdir === undefined) throw Object.assign(new Error('Function not found.'), { code: 'FUNCTION_NOT_FOUND' })
       return gitdir
-    }
+    },
   })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
   const base = `http://127.0.0.1:${port}`
-  return { app, base, url: id => `${base}/git/${id}.git`, close: async () => { await app.close() } }
+  return {
+    app,
+    base,
+    url: (id) => `${base}/git/${id}.git`,
+    close: async () => {
+      await app.close()
+    },
+  }
 }
 
 export const FUNCTION_ID = '0b7e5a3c-9d41-4f0e-8a8c-3f2d1e6b7a90'
