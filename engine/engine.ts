@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { RepoStore } from '../repos/repo-store.js'
@@ -6,6 +6,7 @@ import * as aliases from './aliases.js'
 import { ArchiveCache } from './archive-cache.js'
 import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
+import { EngineError } from './errors.js'
 import { FunctionLocks } from './function-locks.js'
 import * as functions from './functions.js'
 import { DEFAULT_LIMITS, type Limits } from './limits.js'
@@ -25,6 +26,15 @@ export interface EngineOptions {
 
 /** Where a data directory keeps its SQLite file. */
 export const databasePath = (dataDir: string) => join(dataDir, 'tagstone.db')
+
+/** The SQLite file of a data directory that must already hold tagstone data (the admin tools never make one). */
+export function existingDatabasePath(dataDir: string): string {
+  const path = databasePath(dataDir)
+  if (!existsSync(path)) {
+    throw new EngineError('NO_DATA_DIRECTORY', `No tagstone data in ${dataDir} (no ${path}).`, { data: dataDir })
+  }
+  return path
+}
 
 type Tail<F> = F extends (deps: EngineDeps, ...rest: infer R) => infer T ? (...rest: R) => T : never
 

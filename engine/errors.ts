@@ -1,18 +1,18 @@
-/**
- * The engine's failures, with a stable `code` and structured `details`. The engine
- * knows nothing of HTTP: `server/error-table.ts` maps each code to a status once.
- */
-export class EngineError extends Error {
-  constructor(
-    readonly code: EngineErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message)
-    this.name = 'EngineError'
-  }
-}
+import { type LayerErrorConstructor, TagstoneError } from '../repos/errors.js'
 
+// The server reaches the one error class through the engine, never from repos/ directly.
+export {
+  type ErrorDetails,
+  hasErrorCode,
+  type LayerErrorConstructor,
+  type RepoClientErrorCode,
+  TagstoneError,
+} from '../repos/errors.js'
+
+/**
+ * The engine's failures, with a stable `code` and structured `details`. The engine knows nothing
+ * of HTTP: `server/error-table.ts` maps each code to a status once.
+ */
 export type EngineErrorCode =
   | 'INVALID_ID'
   | 'INVALID_FIELD'
@@ -33,3 +33,7 @@ export type EngineErrorCode =
   | 'ADMIN_ONLY'
   | 'ALIAS_EXISTS'
   | 'UNAUTHENTICATED'
+  | 'NO_DATA_DIRECTORY'
+
+export type EngineError = TagstoneError<EngineErrorCode>
+export const EngineError: LayerErrorConstructor<EngineErrorCode> = TagstoneError

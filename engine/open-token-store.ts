@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 
-import { databasePath } from './engine.js'
-import { EngineError } from './errors.js'
+import { databasePath, existingDatabasePath } from './engine.js'
 import { openDatabase } from './store/open-database.js'
 import { TokenStore } from './tokens.js'
 
@@ -12,10 +11,7 @@ import { TokenStore } from './tokens.js'
  * Only `create` makes a data directory that does not exist yet.
  */
 export function openTokenStore(dataDir: string, options: { create?: boolean } = {}): TokenStore & { close(): void } {
-  const path = databasePath(dataDir)
   if (options.create) mkdirSync(dataDir, { recursive: true })
-  else if (!existsSync(path))
-    throw new EngineError('INVALID_FIELD', `No tagstone data in ${dataDir} (no ${path}).`, { field: 'data' })
-  const db = openDatabase(path)
+  const db = openDatabase(options.create ? databasePath(dataDir) : existingDatabasePath(dataDir))
   return Object.assign(new TokenStore(db), { close: () => db.close() })
 }

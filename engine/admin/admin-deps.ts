@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs'
-
 import { RepoStore } from '../../repos/repo-store.js'
 import type { EngineDeps } from '../deps.js'
-import { databasePath } from '../engine.js'
-import { EngineError } from '../errors.js'
+import { existingDatabasePath } from '../engine.js'
 import { type AdminStatements, prepareAdminStatements } from '../store/admin-statements.js'
 import { openDatabase } from '../store/open-database.js'
 import { prepareStatements } from '../store/statements.js'
@@ -25,10 +22,7 @@ export function adminDepsOf(deps: Pick<EngineDeps, 'db' | 'sql' | 'repos' | 'now
  * recovery, both of which would pull things from under a running server.
  */
 export function openAdminDeps(dataDir: string, options: { write?: boolean } = {}): AdminDeps & { close(): void } {
-  const path = databasePath(dataDir)
-  if (!existsSync(path))
-    throw new EngineError('INVALID_FIELD', `No tagstone data in ${dataDir} (no ${path}).`, { field: 'data' })
-  const db = openDatabase(path, { readonly: !options.write })
+  const db = openDatabase(existingDatabasePath(dataDir), { readonly: !options.write })
   const deps = adminDepsOf({ db, sql: prepareStatements(db), repos: new RepoStore(dataDir), now: () => new Date() })
   return { ...deps, close: () => db.close() }
 }

@@ -1,4 +1,4 @@
-import { CorruptRepositoryError } from './object-types.js'
+import { corruptRepository } from '../errors.js'
 
 /** Rebuilds an object from its base and git's delta instructions (copy-from-base / insert). */
 export function applyDelta(base: Buffer, delta: Buffer): Buffer {
@@ -47,5 +47,5 @@ export function applyDelta(base: Buffer, delta: Buffer): Buffer {
 }
 
 function fail(): never {
-  throw new CorruptRepositoryError('malformed delta in pack')
+  throw corruptRepository('malformed delta in pack')
 }

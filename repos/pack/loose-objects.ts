@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 
-import { CorruptRepositoryError, type GitObject, isObjectType } from './object-types.js'
+import { corruptRepository } from '../errors.js'
+import { type GitObject, isObjectType } from './object-types.js'
 import { inflate } from './zlib-async.js'
 
 export function looseObjectPath(gitdir: string, oid: string): string {
@@ -21,7 +22,7 @@ export async function readLooseObject(gitdir: string, oid: string): Promise<GitO
   try {
     raw = await inflate(deflated)
   } catch {
-    throw new CorruptRepositoryError(`loose object ${oid} does not inflate`)
+    throw corruptRepository(`loose object ${oid} does not inflate`)
   }
   return parseLooseObject(oid, raw)
 }
@@ -34,7 +35,7 @@ export function parseLooseObject(oid: string, raw: Buffer): GitObject {
   const type = header.slice(0, space)
   const size = Number(header.slice(space + 1))
   if (space < 0 || !isObjectType(type) || !Number.isSafeInteger(size) || size !== raw.length - nul - 1) {
-    throw new CorruptRepositoryError(`loose object ${oid} has a bad header`)
+    throw corruptRepository(`loose object ${oid} has a bad header`)
   }
   return { type, content: raw.subarray(nul + 1) }
 }

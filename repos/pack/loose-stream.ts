@@ -4,7 +4,8 @@ import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import zlib from 'node:zlib'
 
-import { CorruptRepositoryError, isObjectType, type ObjectType } from './object-types.js'
+import { corruptRepository } from '../errors.js'
+import { isObjectType, type ObjectType } from './object-types.js'
 import { PACK_COMPRESSION_LEVEL } from './zlib-async.js'
 
 /** Loose files larger than this are recompressed as a stream rather than in one piece. */
@@ -42,7 +43,7 @@ export async function readLooseHeader(file: string, oid: string): Promise<LooseH
   } finally {
     await handle.close()
   }
-  throw new CorruptRepositoryError(`loose object ${oid} has a bad header`)
+  throw corruptRepository(`loose object ${oid} has a bad header`)
 }
 
 /**
@@ -57,9 +58,7 @@ export async function* streamLooseContent(file: string, header: LooseHeader, oid
   for await (const chunk of deflater) yield chunk as Buffer
   await flowing
   if (content.passed !== header.size) {
-    throw new CorruptRepositoryError(
-      `loose object ${oid} holds ${content.passed} bytes, its header says ${header.size}`,
-    )
+    throw corruptRepository(`loose object ${oid} holds ${content.passed} bytes, its header says ${header.size}`)
   }
 }
 

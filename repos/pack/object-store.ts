@@ -1,16 +1,11 @@
 import { access, readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 
+import { corruptRepository, objectNotFound } from '../errors.js'
 import { applyDelta } from './apply-delta.js'
 import type { ByteLru } from './byte-lru.js'
 import { looseObjectPath, readLooseObject } from './loose-objects.js'
-import {
-  CorruptRepositoryError,
-  type GitObject,
-  OBJ_OFS_DELTA,
-  ObjectNotFoundError,
-  objectTypeForCode,
-} from './object-types.js'
+import { type GitObject, OBJ_OFS_DELTA, objectTypeForCode } from './object-types.js'
 import { type PackEntryHeader, PackFile } from './pack-file.js'
 import { PackIndex } from './pack-index.js'
 import { inflate } from './zlib-async.js'
@@ -111,12 +106,12 @@ export class ObjectStore {
     const cached = this.#cache.get(this.#cachePrefix + oid)
     if (cached !== undefined) return cached
     const location = await this.locate(oid)
-    if (location === undefined) throw new ObjectNotFoundError(oid)
+    if (location === undefined) throw objectNotFound(oid)
     const object =
       location.kind === 'loose'
         ? await readLooseObject(this.gitdir, oid)
         : await this.readPacked(location.pack, location.offset)
-    if (object === undefined) throw new ObjectNotFoundError(oid)
+    if (object === undefined) throw objectNotFound(oid)
     if (keep || object.type !== 'blob') this.#remember(oid, object)
     return object
   }
@@ -128,7 +123,7 @@ export class ObjectStore {
     let base: GitObject | undefined
     while (header.typeCode >= OBJ_OFS_DELTA) {
       chain.push(header)
-      if (chain.length > MAX_DELTA_CHAIN) throw new CorruptRepositoryError(`${pack.path}: delta chain too long`)
+      if (chain.length > MAX_DELTA_CHAIN) throw corruptRepository(`${pack.path}: delta chain too long`)
       if (header.baseOid !== undefined) {
         base = await this.read(header.baseOid, true)
         break
@@ -144,7 +139,7 @@ export class ObjectStore {
     }
     if (base === undefined) {
       const type = objectTypeForCode(header.typeCode)
-      if (type === undefined) throw new CorruptRepositoryError(`${pack.path}: bad entry at ${header.offset}`)
+      if (type === undefined) throw corruptRepository(`${pack.path}: bad entry at ${header.offset}`)
       base = { type, content: await this.inflateEntry(pack, header) }
       if (chain.length > 0) this.#rememberAt(pack, header.offset, base)
     }
@@ -164,10 +159,10 @@ export class ObjectStore {
     try {
       content = await inflate(data, header.size)
     } catch {
-      throw new CorruptRepositoryError(`${pack.path}: entry at ${header.offset} does not inflate`)
+      throw corruptRepository(`${pack.path}: entry at ${header.offset} does not inflate`)
     }
     if (content.length !== header.size) {
-      throw new CorruptRepositoryError(`${pack.path}: entry at ${header.offset} has the wrong size`)
+      throw corruptRepository(`${pack.path}: entry at ${header.offset} has the wrong size`)
     }
     return content
   }

@@ -25,21 +25,3 @@ const OID = /^[0-9a-f]{40}$/
 export function isOid(text: string): boolean {
   return OID.test(text)
 }
-
-/** Thrown when an object the repository should hold cannot be found or read. */
-export class ObjectNotFoundError extends Error {
-  readonly code = 'GIT_OBJECT_NOT_FOUND'
-  constructor(readonly oid: string) {
-    super(`object ${oid} not found`)
-    this.name = 'ObjectNotFoundError'
-  }
-}
-
-/** Thrown when the repository's own files are damaged: a server-side fault, not the client's. */
-export class CorruptRepositoryError extends Error {
-  readonly code = 'GIT_CORRUPT_REPOSITORY'
-  constructor(message: string) {
-    super(message)
-    this.name = 'CorruptRepositoryError'
-  }
-}

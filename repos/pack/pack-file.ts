@@ -1,7 +1,8 @@
 import { type FileHandle, open } from 'node:fs/promises'
 
+import { corruptRepository } from '../errors.js'
 import type { ByteLru } from './byte-lru.js'
-import { CorruptRepositoryError, OBJ_OFS_DELTA, OBJ_REF_DELTA } from './object-types.js'
+import { OBJ_OFS_DELTA, OBJ_REF_DELTA } from './object-types.js'
 import type { PackIndex } from './pack-index.js'
 
 /** What the few bytes in front of a pack entry say. */
@@ -97,14 +98,14 @@ export class PackFile {
   }
 
   async #readDirect(start: number, end: number): Promise<Buffer> {
-    if (end > this.size) throw new CorruptRepositoryError(`${this.path}: read past the end of the pack`)
+    if (end > this.size) throw corruptRepository(`${this.path}: read past the end of the pack`)
     const handle = await this.#open()
     const buffer = Buffer.allocUnsafe(end - start)
     let filled = 0
     // A positional read may return fewer bytes than asked; loop until the range is complete.
     while (filled < buffer.length) {
       const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, start + filled)
-      if (bytesRead === 0) throw new CorruptRepositoryError(`${this.path}: unexpected end of file`)
+      if (bytesRead === 0) throw corruptRepository(`${this.path}: unexpected end of file`)
       filled += bytesRead
     }
     return buffer
@@ -125,7 +126,7 @@ export function parseEntryHeader(peek: Buffer, offset: number, end: number, wher
   let at = 0
   const next = (): number => {
     const byte = peek[at++]
-    if (byte === undefined) throw new CorruptRepositoryError(`${where}: bad entry header at ${offset}`)
+    if (byte === undefined) throw corruptRepository(`${where}: bad entry header at ${offset}`)
     return byte
   }
   let byte = next()
@@ -146,13 +147,13 @@ export function parseEntryHeader(peek: Buffer, offset: number, end: number, wher
       distance = (distance + 1) * 128 + (byte & 0x7f)
     }
     header.baseOffset = offset - distance
-    if (header.baseOffset < 12) throw new CorruptRepositoryError(`${where}: bad delta base at ${offset}`)
+    if (header.baseOffset < 12) throw corruptRepository(`${where}: bad delta base at ${offset}`)
   } else if (typeCode === OBJ_REF_DELTA) {
-    if (at + 20 > peek.length) throw new CorruptRepositoryError(`${where}: bad entry header at ${offset}`)
+    if (at + 20 > peek.length) throw corruptRepository(`${where}: bad entry header at ${offset}`)
     header.baseOid = peek.toString('hex', at, at + 20)
     at += 20
   } else if (typeCode < 1 || typeCode > 4) {
-    throw new CorruptRepositoryError(`${where}: unknown entry type ${typeCode} at ${offset}`)
+    throw corruptRepository(`${where}: unknown entry type ${typeCode} at ${offset}`)
   }
   header.dataStart = offset + at
   return header

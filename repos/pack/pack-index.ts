@@ -1,4 +1,4 @@
-import { CorruptRepositoryError } from './object-types.js'
+import { corruptRepository } from '../errors.js'
 
 const IDX_MAGIC = 0xff744f63
 const FANOUT_BYTES = 256 * 4
@@ -22,7 +22,7 @@ export class PackIndex {
 
   constructor(idx: Buffer, packSize: number, name: string) {
     if (idx.length < 8 + FANOUT_BYTES + 40 || idx.readUInt32BE(0) !== IDX_MAGIC || idx.readUInt32BE(4) !== 2) {
-      throw new CorruptRepositoryError(`${name}: not a version 2 pack index`)
+      throw corruptRepository(`${name}: not a version 2 pack index`)
     }
     this.#idx = idx
     this.count = idx.readUInt32BE(8 + 255 * 4)
@@ -31,7 +31,7 @@ export class PackIndex {
     this.#offsetsAt = crcAt + this.count * 4
     this.#largeOffsetsAt = this.#offsetsAt + this.count * 4
     if (this.#largeOffsetsAt + 40 > idx.length) {
-      throw new CorruptRepositoryError(`${name}: truncated pack index`)
+      throw corruptRepository(`${name}: truncated pack index`)
     }
     this.#dataEnd = packSize - 20
     const offsets = new Float64Array(this.count)
@@ -75,7 +75,7 @@ export class PackIndex {
   /** The byte where the entry starting at `offset` ends (where the next one starts). */
   entryEnd(offset: number): number {
     const rank = this.#rankOf(offset)
-    if (rank < 0) throw new CorruptRepositoryError(`no pack entry starts at offset ${offset}`)
+    if (rank < 0) throw corruptRepository(`no pack entry starts at offset ${offset}`)
     return rank + 1 < this.count ? (this.#sortedOffsets[rank + 1] ?? this.#dataEnd) : this.#dataEnd
   }
 

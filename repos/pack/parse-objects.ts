@@ -1,4 +1,5 @@
-import { CorruptRepositoryError, type GitObject, isObjectType, type ObjectType } from './object-types.js'
+import { corruptRepository } from '../errors.js'
+import { type GitObject, isObjectType, type ObjectType } from './object-types.js'
 
 export interface CommitLinks {
   tree: string
@@ -27,14 +28,14 @@ function headerLines(content: Buffer): string[] {
 export function commitLinks(object: GitObject, oid: string): CommitLinks {
   let links = parsedCommits.get(object)
   if (links !== undefined) return links
-  if (object.type !== 'commit') throw new CorruptRepositoryError(`${oid} is a ${object.type}, not a commit`)
+  if (object.type !== 'commit') throw corruptRepository(`${oid} is a ${object.type}, not a commit`)
   let tree: string | undefined
   const parents: string[] = []
   for (const line of headerLines(object.content)) {
     if (line.startsWith('tree ')) tree = line.slice(5)
     else if (line.startsWith('parent ')) parents.push(line.slice(7))
   }
-  if (tree === undefined) throw new CorruptRepositoryError(`commit ${oid} has no tree`)
+  if (tree === undefined) throw corruptRepository(`commit ${oid} has no tree`)
   links = { tree, parents }
   parsedCommits.set(object, links)
   return links
@@ -43,7 +44,7 @@ export function commitLinks(object: GitObject, oid: string): CommitLinks {
 export function tagTarget(object: GitObject, oid: string): TagTarget {
   let target = parsedTags.get(object)
   if (target !== undefined) return target
-  if (object.type !== 'tag') throw new CorruptRepositoryError(`${oid} is a ${object.type}, not a tag`)
+  if (object.type !== 'tag') throw corruptRepository(`${oid} is a ${object.type}, not a tag`)
   let targetOid: string | undefined
   let type: string | undefined
   for (const line of headerLines(object.content)) {
@@ -51,7 +52,7 @@ export function tagTarget(object: GitObject, oid: string): TagTarget {
     else if (line.startsWith('type ')) type = line.slice(5)
   }
   if (targetOid === undefined || type === undefined || !isObjectType(type)) {
-    throw new CorruptRepositoryError(`tag ${oid} has no valid target`)
+    throw corruptRepository(`tag ${oid} has no valid target`)
   }
   target = { object: targetOid, type }
   parsedTags.set(object, target)
@@ -62,7 +63,7 @@ export function tagTarget(object: GitObject, oid: string): TagTarget {
 export function treeEntries(object: GitObject, oid: string): TreeEntry[] {
   let entries = parsedTrees.get(object)
   if (entries !== undefined) return entries
-  if (object.type !== 'tree') throw new CorruptRepositoryError(`${oid} is a ${object.type}, not a tree`)
+  if (object.type !== 'tree') throw corruptRepository(`${oid} is a ${object.type}, not a tree`)
   entries = []
   const content = object.content
   let at = 0
@@ -70,7 +71,7 @@ export function treeEntries(object: GitObject, oid: string): TreeEntry[] {
     const space = content.indexOf(0x20, at)
     const nul = content.indexOf(0, space + 1)
     if (space < 0 || nul < 0 || nul + 21 > content.length) {
-      throw new CorruptRepositoryError(`tree ${oid} is malformed`)
+      throw corruptRepository(`tree ${oid} is malformed`)
     }
     const mode = content.toString('latin1', at, space)
     const entryOid = content.toString('hex', nul + 1, nul + 21)

@@ -1,4 +1,4 @@
-import { GitProtocolError } from './errors.js'
+import { gitProtocolError } from '../errors.js'
 
 /** Largest pkt-line git accepts, length prefix included (LARGE_PACKET_MAX). */
 export const MAX_PKT_LENGTH = 65520
@@ -32,22 +32,22 @@ export function parsePktLines(body: Buffer): PktLine[] {
   let offset = 0
   while (offset < body.length) {
     if (body.length - offset < 4) {
-      throw new GitProtocolError(`truncated pkt-line length at byte ${offset}`)
+      throw gitProtocolError(`truncated pkt-line length at byte ${offset}`)
     }
     const lengthText = body.toString('latin1', offset, offset + 4)
     if (!HEX_LENGTH.test(lengthText)) {
-      throw new GitProtocolError(`invalid pkt-line length ${JSON.stringify(lengthText)} at byte ${offset}`)
+      throw gitProtocolError(`invalid pkt-line length ${JSON.stringify(lengthText)} at byte ${offset}`)
     }
     const length = parseInt(lengthText, 16)
     if (length === 0) lines.push({ kind: 'flush' })
     else if (length === 1) lines.push({ kind: 'delim' })
     else if (length === 2) lines.push({ kind: 'response-end' })
     else if (length < 4) {
-      throw new GitProtocolError(`invalid pkt-line length ${lengthText} at byte ${offset}`)
+      throw gitProtocolError(`invalid pkt-line length ${lengthText} at byte ${offset}`)
     } else if (length > MAX_PKT_LENGTH) {
-      throw new GitProtocolError(`pkt-line length ${length} at byte ${offset} exceeds ${MAX_PKT_LENGTH}`)
+      throw gitProtocolError(`pkt-line length ${length} at byte ${offset} exceeds ${MAX_PKT_LENGTH}`)
     } else if (offset + length > body.length) {
-      throw new GitProtocolError(
+      throw gitProtocolError(
         `truncated pkt-line at byte ${offset}: ${length} bytes announced, ${body.length - offset} left`,
       )
     } else {

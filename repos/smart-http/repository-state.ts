@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 
+import { hasErrorCode, repositoryNotFound } from '../errors.js'
 import { listPackNames, ObjectStore } from '../pack/object-store.js'
-import { ObjectNotFoundError } from '../pack/object-types.js'
 import { tagTarget } from '../pack/parse-objects.js'
 import { forgetRefDependentEntries, gitCaches } from './caches.js'
-import { RepositoryNotFoundError } from './errors.js'
 import { type RawRefs, readRawRefs } from './read-refs.js'
 
 export interface AdvertisedRef {
@@ -54,7 +53,7 @@ export async function openRepository(gitdir: string): Promise<RepositoryLease> {
     ;[raw, packNames] = await readRepositoryFiles(gitdir)
   } catch (error) {
     // A deleted repository: let go of its open pack files so that their space is freed.
-    if (error instanceof RepositoryNotFoundError) forgetRepository(gitdir)
+    if (hasErrorCode(error, 'NOT_FOUND')) forgetRepository(gitdir)
     throw error
   }
   const fingerprint = createHash('sha1')
@@ -89,12 +88,12 @@ export async function openRepository(gitdir: string): Promise<RepositoryLease> {
 
 async function readRepositoryFiles(gitdir: string): Promise<[RawRefs, string[]]> {
   try {
-    if (!(await stat(gitdir)).isDirectory()) throw new RepositoryNotFoundError()
+    if (!(await stat(gitdir)).isDirectory()) throw repositoryNotFound()
     return await Promise.all([readRawRefs(gitdir), listPackNames(gitdir)])
   } catch (error) {
-    if (error instanceof RepositoryNotFoundError) throw error
+    if (hasErrorCode(error, 'NOT_FOUND')) throw error
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new RepositoryNotFoundError()
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw repositoryNotFound()
     throw error
   }
 }
@@ -124,7 +123,7 @@ async function buildState(
         return peeled === oid ? { name, oid } : { name, oid, peeled }
       } catch (error) {
         // A ref to a missing object (a write still in progress) is left out rather than failing.
-        if (error instanceof ObjectNotFoundError) return undefined
+        if (hasErrorCode(error, 'GIT_OBJECT_NOT_FOUND')) return undefined
         throw error
       }
     }),

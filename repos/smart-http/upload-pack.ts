@@ -17,7 +17,7 @@ export interface UploadPackOptions {
 /**
  * Answers `POST git-upload-pack` (protocol v0, stateless RPC). A negotiation round gets its
  * ACK/NAK lines as a Buffer; the final request (`done`) gets a stream: the last ACK/NAK, then the
- * pack, framed in side-band when the client asked for it. Malformed bodies throw GitProtocolError.
+ * pack, framed in side-band when the client asked for it. Malformed bodies throw a GIT_BAD_REQUEST error.
  */
 export async function uploadPack(
   gitdir: string,

@@ -1,4 +1,4 @@
-import { GitProtocolError } from './errors.js'
+import { gitProtocolError } from '../errors.js'
 import { parsePktLines, pktLineText } from './pkt-line.js'
 
 /** One stateless-RPC `POST git-upload-pack` body, protocol v0. */
@@ -23,30 +23,30 @@ const UNSUPPORTED = /^(shallow|deepen|deepen-since|deepen-not|filter)( |$)/
  */
 export function parseUploadRequest(body: Buffer): UploadRequest {
   const lines = parsePktLines(body)
-  if (lines.length === 0) throw new GitProtocolError('empty upload-pack request')
+  if (lines.length === 0) throw gitProtocolError('empty upload-pack request')
   const request: UploadRequest = { wants: [], capabilities: [], haves: [], end: 'empty' }
   let at = 0
   for (; at < lines.length; at++) {
     const line = lines[at]
     if (line?.kind === 'flush') break
-    if (line?.kind !== 'data') throw new GitProtocolError('unexpected special packet among want lines')
+    if (line?.kind !== 'data') throw gitProtocolError('unexpected special packet among want lines')
     const text = pktLineText(line.payload)
     if (UNSUPPORTED.test(text)) {
-      throw new GitProtocolError(
+      throw gitProtocolError(
         `"${text.split(' ')[0] ?? ''}" is not supported: shallow and partial clones are not offered`,
       )
     }
-    if (!text.startsWith('want ')) throw new GitProtocolError(`expected a want line, got ${quote(text)}`)
+    if (!text.startsWith('want ')) throw gitProtocolError(`expected a want line, got ${quote(text)}`)
     const [oid = '', ...capabilities] = text.slice(5).split(' ')
-    if (!OID.test(oid)) throw new GitProtocolError(`want line has an invalid object id: ${quote(text)}`)
+    if (!OID.test(oid)) throw gitProtocolError(`want line has an invalid object id: ${quote(text)}`)
     const normal = oid.toLowerCase()
     if (!request.wants.includes(normal)) request.wants.push(normal)
     request.capabilities.push(...capabilities.filter((word) => word !== ''))
   }
-  if (at >= lines.length) throw new GitProtocolError('want lines are not ended by a flush packet')
+  if (at >= lines.length) throw gitProtocolError('want lines are not ended by a flush packet')
   if (request.wants.length === 0) {
     if (lines.slice(at + 1).some((line) => line.kind !== 'flush')) {
-      throw new GitProtocolError('lines after an empty want list')
+      throw gitProtocolError('lines after an empty want list')
     }
     return request
   }
@@ -56,21 +56,21 @@ export function parseUploadRequest(body: Buffer): UploadRequest {
       request.end = 'flush'
       break
     }
-    if (line?.kind !== 'data') throw new GitProtocolError('unexpected special packet among have lines')
+    if (line?.kind !== 'data') throw gitProtocolError('unexpected special packet among have lines')
     const text = pktLineText(line.payload)
     if (text === 'done') {
       request.end = 'done'
       break
     }
-    if (!text.startsWith('have ')) throw new GitProtocolError(`expected a have line or done, got ${quote(text)}`)
+    if (!text.startsWith('have ')) throw gitProtocolError(`expected a have line or done, got ${quote(text)}`)
     const oid = text.slice(5)
-    if (!OID.test(oid)) throw new GitProtocolError(`have line has an invalid object id: ${quote(text)}`)
+    if (!OID.test(oid)) throw gitProtocolError(`have line has an invalid object id: ${quote(text)}`)
     request.haves.push(oid.toLowerCase())
   }
-  if (request.end === 'empty') throw new GitProtocolError('request ends without a flush packet or done')
+  if (request.end === 'empty') throw gitProtocolError('request ends without a flush packet or done')
   // A client may close its request with a flush; anything else after the end is an error.
   if (lines.slice(at + 1).some((line) => line.kind !== 'flush')) {
-    throw new GitProtocolError(`lines after ${request.end === 'done' ? 'done' : 'the flush packet'}`)
+    throw gitProtocolError(`lines after ${request.end === 'done' ? 'done' : 'the flush packet'}`)
   }
   return request
 }

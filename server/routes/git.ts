@@ -4,9 +4,8 @@ import zlib from 'node:zlib'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 import { advertiseRefs } from '../../repos/smart-http/advertise-refs.js'
-import { GitProtocolError } from '../../repos/smart-http/errors.js'
 import { uploadPack } from '../../repos/smart-http/upload-pack.js'
-import { ERROR_STATUS } from '../error-table.js'
+import { RequestError, toFault } from '../errors.js'
 
 export interface GitRoutesOptions {
   /** Checks the caller may read the function's history; returns its bare repository's path. */
@@ -46,7 +45,7 @@ export async function gitRoutes(app: FastifyInstance, opts: GitRoutesOptions): P
 
   const repositoryFor = async (request: FastifyRequest<{ Params: { repo: string } }>): Promise<string> => {
     const match = REPO_NAME.exec(request.params.repo)
-    if (match?.[1] === undefined) throw Object.assign(new Error('Repository not found.'), { code: 'NOT_FOUND' })
+    if (match?.[1] === undefined) throw new RequestError('ROUTE_NOT_FOUND', 'Repository not found.')
     return await opts.authorizeGit(request, match[1].toLowerCase())
   }
 
@@ -92,37 +91,30 @@ export async function gitRoutes(app: FastifyInstance, opts: GitRoutesOptions): P
 async function requestBody(request: FastifyRequest): Promise<Buffer> {
   const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
   if (type !== 'application/x-git-upload-pack-request') {
-    throw new GitProtocolError('expected Content-Type application/x-git-upload-pack-request')
+    throw new RequestError('BAD_REQUEST', 'expected Content-Type application/x-git-upload-pack-request')
   }
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
   const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
   if (encoding === 'identity') return body
   if (encoding !== 'gzip' && encoding !== 'x-gzip') {
-    throw new GitProtocolError(`unsupported Content-Encoding ${JSON.stringify(encoding)}`)
+    throw new RequestError('BAD_REQUEST', `unsupported Content-Encoding ${JSON.stringify(encoding)}`)
   }
   try {
     return await gunzip(body, { maxOutputLength: MAX_INFLATED_BODY_BYTES })
   } catch {
-    throw new GitProtocolError('request body is not valid gzip, or inflates too large')
+    throw new RequestError('BAD_REQUEST', 'request body is not valid gzip, or inflates too large')
   }
 }
 
 async function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): Promise<FastifyReply> {
-  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : ''
-  const fastifyStatus = (error as { statusCode?: unknown })?.statusCode
-  let status =
-    (Object.hasOwn(ERROR_STATUS, code) ? ERROR_STATUS[code] : undefined) ??
-    (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500 ? fastifyStatus : 500)
-  // The protocol vocabulary has no 415: a wrong media type is just a bad request.
-  if (status === 415) status = 400
-  if (status >= 500) {
+  const fault = toFault(error)
+  if (fault.status >= 500) {
     request.log.error({ err: error }, 'git request failed')
     return await sendText(reply, 500, 'Internal server error.\n')
   }
-  if (status === 401) reply.header('WWW-Authenticate', 'Basic realm="tagstone"')
-  const message = (error as { message?: unknown })?.message
-  const text = typeof message === 'string' && message !== '' ? message : (DEFAULT_MESSAGE[status] ?? 'Request refused.')
-  return await sendText(reply, status, text.endsWith('\n') ? text : `${text}\n`)
+  if (fault.status === 401) reply.header('WWW-Authenticate', 'Basic realm="tagstone"')
+  const text = fault.body.faultstring || (DEFAULT_MESSAGE[fault.status] ?? 'Request refused.')
+  return await sendText(reply, fault.status, text.endsWith('\n') ? text : `${text}\n`)
 }
 
 /** Plain text, which the git client prints to the user prefixed with "remote:". */

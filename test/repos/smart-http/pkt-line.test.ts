@@ -1,6 +1,6 @@
 import t from 'tap'
 
-import { GitProtocolError } from '../../../repos/smart-http/errors.js'
+import { RepoError as GitProtocolError } from '../../../repos/errors.js'
 import { encodePktLine, MAX_PKT_PAYLOAD, parsePktLines, pktLineText } from '../../../repos/smart-http/pkt-line.js'
 
 const parse = (text: string): ReturnType<typeof parsePktLines> => parsePktLines(Buffer.from(text, 'latin1'))

@@ -3,9 +3,9 @@ import path from 'node:path'
 
 import t from 'tap'
 
+import { RepoError as GitProtocolError } from '../../../repos/errors.js'
 import { LOOSE_STREAM_BYTES } from '../../../repos/pack/loose-stream.js'
 import { gitCaches } from '../../../repos/smart-http/caches.js'
-import { GitProtocolError } from '../../../repos/smart-http/errors.js'
 import { uploadPack } from '../../../repos/smart-http/upload-pack.js'
 import { addVersion, type Fixture, git, makeFixture, testDir } from './fixture.js'
 import { collect, decodeResponse, expectedObjects, indexPack, packObjectCount, requestBody } from './wire.js'

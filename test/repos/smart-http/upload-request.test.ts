@@ -1,6 +1,6 @@
 import t from 'tap'
 
-import { GitProtocolError } from '../../../repos/smart-http/errors.js'
+import { RepoError as GitProtocolError } from '../../../repos/errors.js'
 import { encodePktLine, FLUSH_PKT } from '../../../repos/smart-http/pkt-line.js'
 import { parseUploadRequest } from '../../../repos/smart-http/upload-request.js'
 
