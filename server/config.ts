@@ -28,9 +28,10 @@ export const SERVE_OPTIONS = {
   'max-package-bytes': { type: 'string' },
 } as const
 
-export type ServeFlags = Partial<Record<'data' | 'host' | 'port' | 'max-versions' | 'max-package-bytes', string>> & {
-  'no-auth'?: boolean
-}
+/** The flags as parsed, before their environment twins fill them in. */
+export type ServeFlags = ReturnType<
+  typeof parseArgs<{ args: string[]; options: typeof SERVE_OPTIONS; strict: true }>
+>['values']
 
 /**
  * A flag or environment value `serve` cannot start with. Its code tells the
