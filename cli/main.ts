@@ -1,41 +1,43 @@
 #!/usr/bin/env node
-import { readServeConfig } from '../server/config.js'
-import { ADMIN_USAGE, runAdmin } from './admin.js'
+import { UsageError } from './args.js'
+import { type Command, indent, reportFailure } from './command.js'
+import { EXIT_CODE_RULE, EXIT_OK, exitCodeOf, SERVING } from './exit-codes.js'
 
-const USAGE = `usage: tagstone <command>
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve.js')).serveCommand,
+  admin: async () => (await import('./admin.js')).adminCommand,
+}
 
-commands:
-  serve [--data DIR] [--host H] [--port P] [--no-auth] [--max-versions N] [--max-package-bytes N]
-${ADMIN_USAGE}`
+/** `tagstone help`: every command with its flags, and the exit-code rule. */
+async function help(): Promise<string> {
+  const entries = (await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).usage()))).flat()
+  return [
+    'usage: tagstone <command> [options]\n\ncommands:\n',
+    ...entries.map((e) => `  tagstone ${e.synopsis}\n${indent(e.about, 6)}`),
+    '  tagstone help\n',
+    indent('This text (also --help, -h). Every command and subcommand takes --help too.', 6),
+    '\n--data DIR defaults to TAGSTONE_DATA, then ./data, for every command.\n\n',
+    EXIT_CODE_RULE,
+  ].join('')
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv
-  switch (command) {
-    case 'serve': {
-      // Loaded only here: admin commands start faster without the HTTP stack.
-      const { serve } = await import('../server/main.js')
-      await serve(readServeConfig(rest))
-      return -1
-    }
-    case 'admin':
-      return runAdmin(rest)
-    case undefined:
-    case 'help':
-    case '--help':
-      process.stdout.write(USAGE)
-      return command === undefined ? 2 : 0
-    default:
-      process.stderr.write(`tagstone: unknown command '${command}'\n${USAGE}`)
-      return 2
+  const [name, ...rest] = argv
+  if (name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(await help())
+    return EXIT_OK
   }
+  const load = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  if (load) return (await load()).run(rest)
+  return reportFailure('', await help(), new UsageError(name ? `unknown command '${name}'` : 'a command is needed'))
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exitCode = code
+    if (code !== SERVING) process.exitCode = code
   },
-  (err: Error) => {
-    process.stderr.write(`tagstone: ${err.message}\n`)
-    process.exitCode = 1
+  (err: unknown) => {
+    process.stderr.write(`tagstone: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.exitCode = exitCodeOf(err)
   },
 )

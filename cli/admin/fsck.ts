@@ -1,34 +1,33 @@
 import { fsck } from '../../engine/admin/fsck.js'
 import { describeProblem, type FsckReport } from '../../engine/admin/problems.js'
-import type { AdminCommand } from '../admin.js'
-import { parseAdminArgs, reportFailure } from './admin-args.js'
-
-const USAGE = `usage: tagstone admin fsck [--repair] [--json] [--data DIR]
-  Proves SQLite and every function's repository agree; exits 0 when clean, 1 when not.
-  --repair fixes what is safe and says why it leaves the rest; run it with the server stopped.
-`
+import { COMMON_OPTIONS, expectNoMore } from '../args.js'
+import { defineCommand } from '../command.js'
+import { EXIT_OK, EXIT_PROBLEMS } from '../exit-codes.js'
 
 /** Below this many functions a check is quick enough to need no progress line. */
 const PROGRESS_FROM = 50
 
-export const fsckCommand: AdminCommand = async (args) => {
-  const parsed = parseAdminArgs('fsck', USAGE, args, { repair: { type: 'boolean' } })
-  if (!parsed) return 2
-  if (parsed.positionals.length > 0) return usage(`unexpected argument '${parsed.positionals[0]}'`)
-  const repair = parsed.values.repair === true
-  const progress = progressLine()
-  let report: FsckReport
-  try {
-    report = await fsck(parsed.dataDir, { repair, onProgress: progress.update })
-  } catch (err) {
-    return reportFailure('fsck', err)
-  } finally {
-    progress.clear()
-  }
-  const clean = report.remaining.length === 0
-  process.stdout.write(parsed.json ? `${JSON.stringify({ clean, repair, ...report })}\n` : text(report, repair))
-  return clean ? 0 : 1
-}
+export const fsckCommand = defineCommand({
+  name: 'admin fsck',
+  synopsis: 'admin fsck [--repair] [--json] [--data DIR]',
+  about: `Proves SQLite and every function's repository agree; exit 0 when clean, 1 when not.
+--repair fixes what is safe and says why it leaves the rest; run it with the server stopped.`,
+  options: { ...COMMON_OPTIONS, repair: { type: 'boolean' } },
+  run: async ({ values, positionals, dataDir, json }) => {
+    expectNoMore(positionals)
+    const repair = values.repair === true
+    const progress = progressLine()
+    let report: FsckReport
+    try {
+      report = await fsck(dataDir, { repair, onProgress: progress.update })
+    } finally {
+      progress.clear()
+    }
+    const clean = report.remaining.length === 0
+    process.stdout.write(json ? `${JSON.stringify({ clean, repair, ...report })}\n` : text(report, repair))
+    return clean ? EXIT_OK : EXIT_PROBLEMS
+  },
+})
 
 function text(r: FsckReport, repair: boolean): string {
   const lines = [`fsck: ${r.checked} function(s) checked, ${r.problems.length} problem(s) found`]
@@ -66,9 +65,4 @@ function progressLine() {
       if (drawn) process.stderr.write('\r\x1b[K')
     },
   }
-}
-
-function usage(message: string): number {
-  process.stderr.write(`tagstone admin fsck: ${message}\n${USAGE}`)
-  return 2
 }

@@ -1,34 +1,23 @@
 import { type FunctionInspection, inspectFunction } from '../../engine/admin/inspect.js'
-import type { AdminCommand } from '../admin.js'
-import { parseAdminArgs, reportFailure } from './admin-args.js'
+import { COMMON_OPTIONS, expectNoMore, UsageError } from '../args.js'
+import { defineCommand } from '../command.js'
+import { EXIT_OK } from '../exit-codes.js'
 
-const USAGE = `usage: tagstone admin inspect <function_id> [--json] [--data DIR]
-  Shows one function: its fields, every version row (deleted ones too), aliases, main and its repository.
-`
-
-export const inspectCommand: AdminCommand = async (args) => {
-  const parsed = parseAdminArgs('inspect', USAGE, args, {})
-  if (!parsed) return 2
-  const [id, ...extra] = parsed.positionals
-  if (!id || extra.length > 0) {
-    process.stderr.write(
-      `tagstone admin inspect: ${id ? `unexpected argument '${extra[0]}'` : 'a function id is needed'}\n${USAGE}`,
-    )
-    return 2
-  }
-  let found: FunctionInspection
-  try {
-    found = await inspectFunction(parsed.dataDir, id)
-  } catch (err) {
-    if ((err as { code?: string }).code === 'FUNCTION_NOT_FOUND') {
-      process.stderr.write(`tagstone admin inspect: ${(err as Error).message}\n`)
-      return 1
-    }
-    return reportFailure('inspect', err)
-  }
-  process.stdout.write(parsed.json ? `${JSON.stringify(found)}\n` : text(found))
-  return 0
-}
+export const inspectCommand = defineCommand({
+  name: 'admin inspect',
+  synopsis: 'admin inspect <function_id> [--json] [--data DIR]',
+  about: `Shows one function: its fields, every version row (deleted ones too), aliases, main and its repository.
+Exit 1 if there is no such function.`,
+  options: COMMON_OPTIONS,
+  run: async ({ positionals, dataDir, json }) => {
+    const [id, ...extra] = positionals
+    if (!id) throw new UsageError('a function id is needed')
+    expectNoMore(extra)
+    const found = await inspectFunction(dataDir, id)
+    process.stdout.write(json ? `${JSON.stringify(found)}\n` : text(found))
+    return EXIT_OK
+  },
+})
 
 function text(x: FunctionInspection): string {
   const f = x.function

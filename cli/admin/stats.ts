@@ -1,27 +1,20 @@
 import { type StoreStats, storeStats } from '../../engine/admin/stats.js'
-import type { AdminCommand } from '../admin.js'
-import { parseAdminArgs, reportFailure } from './admin-args.js'
+import { COMMON_OPTIONS, expectNoMore } from '../args.js'
+import { defineCommand } from '../command.js'
+import { EXIT_OK } from '../exit-codes.js'
 
-const USAGE = `usage: tagstone admin stats [--json] [--data DIR]
-  Counts and sizes of the whole store.
-`
-
-export const statsCommand: AdminCommand = async (args) => {
-  const parsed = parseAdminArgs('stats', USAGE, args, {})
-  if (!parsed) return 2
-  if (parsed.positionals.length > 0) {
-    process.stderr.write(`tagstone admin stats: unexpected argument '${parsed.positionals[0]}'\n${USAGE}`)
-    return 2
-  }
-  let stats: StoreStats
-  try {
-    stats = await storeStats(parsed.dataDir)
-  } catch (err) {
-    return reportFailure('stats', err)
-  }
-  process.stdout.write(parsed.json ? `${JSON.stringify(stats)}\n` : text(stats))
-  return 0
-}
+export const statsCommand = defineCommand({
+  name: 'admin stats',
+  synopsis: 'admin stats [--json] [--data DIR]',
+  about: 'Counts and sizes of the whole store.',
+  options: COMMON_OPTIONS,
+  run: async ({ positionals, dataDir, json }) => {
+    expectNoMore(positionals)
+    const stats = await storeStats(dataDir)
+    process.stdout.write(json ? `${JSON.stringify(stats)}\n` : text(stats))
+    return EXIT_OK
+  },
+})
 
 function text(s: StoreStats): string {
   const v = s.versions

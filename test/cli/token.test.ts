@@ -86,14 +86,14 @@ t.test('the token commands say what is wrong', async (t) => {
   const cases: Array<[string[], number, RegExp]> = [
     [['create'], 2, /--project is required/],
     [['create', '--project', 'p', '--role', 'root'], 2, /--role must be member or admin/],
-    [['create', '--project', 'a b'], 1, /Invalid project/],
+    [['create', '--project', 'a b'], 2, /Invalid project/],
     [['revoke'], 2, /needs the id/],
     [['revoke', 'no-such-id'], 1, /no token with id no-such-id/],
     [['frobnicate'], 2, /unknown token command/],
     [['list', '--bogus'], 2, /Unknown option/],
   ]
   await runTagstone(['admin', 'token', 'list', '--data', dataDir]).then((r) =>
-    t.match(r, { code: 1, stderr: /No tagstone data/ }, 'list on no data'),
+    t.match(r, { code: 2, stderr: /No tagstone data/ }, 'list on no data'),
   )
   for (const [args, code, message] of cases) {
     const run = await runTagstone(['admin', 'token', ...args, '--data', dataDir])

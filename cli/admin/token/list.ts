@@ -1,0 +1,50 @@
+import { openTokenStore } from '../../../engine/open-token-store.js'
+import type { TokenRecord } from '../../../engine/tokens.js'
+import { COMMON_OPTIONS, expectNoMore } from '../../args.js'
+import { defineCommand } from '../../command.js'
+import { EXIT_OK } from '../../exit-codes.js'
+
+export const tokenListCommand = defineCommand({
+  name: 'admin token list',
+  synopsis: 'admin token list [--json] [--data DIR]',
+  about: 'Every token: id, project, role, created, revoked, label; never a secret.',
+  options: COMMON_OPTIONS,
+  run: async ({ positionals, dataDir, json }) => {
+    expectNoMore(positionals)
+    const store = openTokenStore(dataDir)
+    try {
+      const tokens = store.listTokens()
+      process.stdout.write(json ? `${JSON.stringify({ tokens: tokens.map(listedToken) })}\n` : table(tokens))
+      return EXIT_OK
+    } finally {
+      store.close()
+    }
+  },
+})
+
+/** A token as the admin commands show it: everything but the secret's hash. */
+export const listedToken = (t: TokenRecord) => ({
+  id: t.id,
+  project: t.project_id,
+  role: t.role,
+  label: t.label,
+  created_at: t.created_at,
+  revoked_at: t.revoked_at,
+})
+
+function table(tokens: TokenRecord[]): string {
+  const rows = [
+    ['ID', 'PROJECT', 'ROLE', 'CREATED', 'REVOKED', 'LABEL'],
+    ...tokens.map((t) => [t.id, t.project_id, t.role, t.created_at, t.revoked_at ?? '-', t.label ?? '']),
+  ]
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+  return rows
+    .map(
+      (r) =>
+        `${r
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
+    .join('')
+}

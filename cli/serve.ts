@@ -1,0 +1,20 @@
+import { SERVE_OPTIONS, serveConfigFrom } from '../server/config.js'
+import { expectNoMore } from './args.js'
+import { defineCommand } from './command.js'
+import { SERVING } from './exit-codes.js'
+
+export const serveCommand = defineCommand({
+  name: 'serve',
+  synopsis: 'serve [--data DIR] [--host H] [--port P] [--no-auth] [--max-versions N] [--max-package-bytes N]',
+  about: `Serves the Qinling v1 API and git over HTTP (default 127.0.0.1:7070); each flag has a TAGSTONE_* twin.
+Failing to start (a bad flag value, --no-auth off loopback, a port in use) is exit 2.`,
+  options: SERVE_OPTIONS,
+  run: async ({ values, positionals }) => {
+    expectNoMore(positionals)
+    const config = serveConfigFrom(values)
+    // Loaded only here: admin commands start faster without the HTTP stack.
+    const { serve } = await import('../server/main.js')
+    await serve(config)
+    return SERVING
+  },
+})

@@ -1,0 +1,42 @@
+import t from 'tap'
+
+import { runTagstone } from '../helpers/tagstone-process.js'
+
+const COMMANDS = [
+  ['serve'],
+  ['admin', 'token', 'create'],
+  ['admin', 'token', 'list'],
+  ['admin', 'token', 'revoke'],
+  ['admin', 'fsck'],
+  ['admin', 'inspect'],
+  ['admin', 'stats'],
+]
+
+t.test('tagstone help, --help and -h list every command and the exit-code rule', async (t) => {
+  for (const asked of ['help', '--help', '-h']) {
+    const run = await runTagstone([asked])
+    t.equal(run.code, 0, asked)
+    t.equal(run.stderr, '')
+    for (const command of COMMANDS) t.match(run.stdout, `\n  tagstone ${command.join(' ')} `, command.join(' '))
+    t.match(run.stdout, /--data DIR defaults to TAGSTONE_DATA, then \.\/data/)
+    t.match(
+      run.stdout,
+      /exit codes.*\n\s+0 +ok\n\s+1 +the command ran and found problems.*\n[^]*\s+2 +the command cannot run/,
+    )
+  }
+})
+
+t.test('every command and group takes --help (and -h): its usage on stdout, exit 0, nothing run', async (t) => {
+  const groups = [['admin'], ['admin', 'token']]
+  for (const command of [...COMMANDS, ...groups]) {
+    for (const flag of ['--help', '-h']) {
+      const run = await runTagstone([...command, flag])
+      const name = `${command.join(' ')} ${flag}`
+      t.equal(run.code, 0, name)
+      t.match(run.stdout, new RegExp(`^usage:( |\\n  )tagstone ${command.join(' ')} `), name)
+      t.equal(run.stderr, '', name)
+    }
+  }
+  const alongside = await runTagstone(['admin', 'token', 'create', '--project', 'p', '--data', t.testdir(), '--help'])
+  t.match(alongside, { code: 0, stdout: /^usage: tagstone admin token create/ }, 'help wins over the rest')
+})
