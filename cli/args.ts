@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 
+import { type LayerErrorConstructor, TagstoneError } from '../engine/errors.js'
 import { DATA_OPTION, dataDirFrom } from '../server/config.js'
 
 export type Options = NonNullable<ParseArgsConfig['options']>
@@ -11,9 +12,9 @@ export const COMMON_OPTIONS = { ...DATA_OPTION, json: { type: 'boolean' } } as c
 export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const
 
 /** A command line that cannot be used: printed with the command's usage, exit 2. */
-export class UsageError extends Error {
-  readonly code = 'USAGE'
-}
+export type UsageError = TagstoneError<'USAGE'>
+const UsageErrorOf: LayerErrorConstructor<'USAGE'> = TagstoneError
+export const usageError = (message: string): UsageError => new UsageErrorOf('USAGE', message)
 
 type Values<O extends Options> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O & typeof HELP_OPTION; allowPositionals: true; strict: true }>
@@ -38,7 +39,7 @@ export function parseCommandArgs<O extends Options>(
   try {
     parsed = parseArgs({ args, options: { ...options, ...HELP_OPTION }, allowPositionals: true, strict: true })
   } catch (err) {
-    throw new UsageError((err as Error).message)
+    throw usageError((err as Error).message)
   }
   const values = parsed.values as Record<string, string | boolean | undefined>
   return {
@@ -52,5 +53,5 @@ export function parseCommandArgs<O extends Options>(
 
 /** Throws a `UsageError` for the first argument a command did not expect. */
 export function expectNoMore(positionals: string[]): void {
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`)
+  if (positionals.length > 0) throw usageError(`unexpected argument '${positionals[0]}'`)
 }

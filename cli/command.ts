@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 
-import { HELP_OPTION, type Options, parseCommandArgs, type ParsedArgs, UsageError } from './args.js'
+import { HELP_OPTION, type Options, parseCommandArgs, type ParsedArgs, usageError } from './args.js'
 import { EXIT_CANNOT_RUN, EXIT_OK, exitCodeOf, isUsageError } from './exit-codes.js'
 
 /** One form of a command for its usage: the line after `tagstone`, and what it does. */
@@ -72,7 +72,7 @@ export function defineGroup(spec: GroupSpec): Command {
         name === undefined
           ? `${/^[aeiou]/.test(spec.noun) ? 'an' : 'a'} ${spec.noun} command is needed`
           : `unknown ${spec.noun} command '${name}'`
-      return reportFailure(spec.name, usageText(await usage()), new UsageError(message))
+      return reportFailure(spec.name, usageText(await usage()), usageError(message))
     },
   }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { UsageError } from './args.js'
+import { usageError } from './args.js'
 import { type Command, indent, reportFailure } from './command.js'
 import { EXIT_CODE_RULE, EXIT_OK, exitCodeOf, SERVING } from './exit-codes.js'
 
@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
   if (load) return (await load()).run(rest)
-  return reportFailure('', await help(), new UsageError(name ? `unknown command '${name}'` : 'a command is needed'))
+  return reportFailure('', await help(), usageError(name ? `unknown command '${name}'` : 'a command is needed'))
 }
 
 main(process.argv.slice(2)).then(

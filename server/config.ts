@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 
-import { DEFAULT_LIMITS, type Limits } from '../engine/limits.js'
+import { type Limits } from '../engine/limits.js'
+import { RequestError } from './errors.js'
 
 export interface ServeConfig {
   dataDir: string
@@ -37,17 +38,15 @@ export type ServeFlags = ReturnType<
  * A flag or environment value `serve` cannot start with. Its code tells the
  * CLI to answer as to any usage error: the message, the usage, exit 2.
  */
-export class ConfigError extends Error {
-  readonly code = 'INVALID_CONFIG'
-}
+const configError = (message: string) => new RequestError('INVALID_CONFIG', message)
 
-/** Parses `tagstone serve` arguments into its configuration; throws a `ConfigError` on anything it cannot use. */
+/** Parses `tagstone serve` arguments into its configuration; throws an `INVALID_CONFIG` error on anything it cannot use. */
 export function readServeConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeConfig {
   let values: ServeFlags
   try {
     values = parseArgs({ args: argv, options: SERVE_OPTIONS, strict: true }).values
   } catch (err) {
-    throw new ConfigError((err as Error).message)
+    throw configError((err as Error).message)
   }
   return serveConfigFrom(values, env)
 }
@@ -71,9 +70,7 @@ export function serveConfigFrom(values: ServeFlags, env: NodeJS.ProcessEnv = pro
 function positiveInteger(flag: string, raw: string, zeroAllowed = false): number {
   const n = Number(raw)
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || (n === 0 && !zeroAllowed)) {
-    throw new ConfigError(`${flag} must be a ${zeroAllowed ? 'non-negative' : 'positive'} whole number, got '${raw}'`)
+    throw configError(`${flag} must be a ${zeroAllowed ? 'non-negative' : 'positive'} whole number, got '${raw}'`)
   }
   return n
 }
-
-export { DEFAULT_LIMITS }

@@ -13,6 +13,7 @@ export type ServerErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'UNAUTHENTICATED'
   | 'PACKAGE_TOO_LARGE'
+  | 'INVALID_CONFIG'
 
 export type RequestError = TagstoneError<ServerErrorCode>
 export const RequestError: LayerErrorConstructor<ServerErrorCode> = TagstoneError

@@ -1,5 +1,5 @@
 import { type FunctionInspection, inspectFunction } from '../../engine/admin/inspect.js'
-import { COMMON_OPTIONS, expectNoMore, UsageError } from '../args.js'
+import { COMMON_OPTIONS, expectNoMore, usageError } from '../args.js'
 import { defineCommand } from '../command.js'
 import { EXIT_OK } from '../exit-codes.js'
 
@@ -11,7 +11,7 @@ Exit 1 if there is no such function.`,
   options: COMMON_OPTIONS,
   run: async ({ positionals, dataDir, json }) => {
     const [id, ...extra] = positionals
-    if (!id) throw new UsageError('a function id is needed')
+    if (!id) throw usageError('a function id is needed')
     expectNoMore(extra)
     const found = await inspectFunction(dataDir, id)
     process.stdout.write(json ? `${JSON.stringify(found)}\n` : text(found))

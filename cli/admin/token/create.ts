@@ -1,5 +1,5 @@
 import { openTokenStore } from '../../../engine/open-token-store.js'
-import { COMMON_OPTIONS, expectNoMore, UsageError } from '../../args.js'
+import { COMMON_OPTIONS, expectNoMore, usageError } from '../../args.js'
 import { defineCommand } from '../../command.js'
 import { EXIT_OK } from '../../exit-codes.js'
 
@@ -11,9 +11,9 @@ export const tokenCreateCommand = defineCommand({
   options: { ...COMMON_OPTIONS, project: { type: 'string' }, role: { type: 'string' }, label: { type: 'string' } },
   run: async ({ values, positionals, dataDir, json }) => {
     expectNoMore(positionals)
-    if (!values.project) throw new UsageError('--project is required')
+    if (!values.project) throw usageError('--project is required')
     const role = values.role ?? 'member'
-    if (role !== 'member' && role !== 'admin') throw new UsageError(`--role must be member or admin, not '${role}'`)
+    if (role !== 'member' && role !== 'admin') throw usageError(`--role must be member or admin, not '${role}'`)
     const store = openTokenStore(dataDir, { create: true })
     try {
       const made = store.createToken({

@@ -1,5 +1,5 @@
 import { openTokenStore } from '../../../engine/open-token-store.js'
-import { COMMON_OPTIONS, expectNoMore, UsageError } from '../../args.js'
+import { COMMON_OPTIONS, expectNoMore, usageError } from '../../args.js'
 import { defineCommand } from '../../command.js'
 import { EXIT_OK, EXIT_PROBLEMS } from '../../exit-codes.js'
 import { listedToken } from './list.js'
@@ -11,7 +11,7 @@ export const tokenRevokeCommand = defineCommand({
   options: COMMON_OPTIONS,
   run: async ({ positionals, dataDir, json }) => {
     const [id, ...extra] = positionals
-    if (!id) throw new UsageError('revoke needs the id of a token (see `token list`)')
+    if (!id) throw usageError('revoke needs the id of a token (see `token list`)')
     expectNoMore(extra)
     const store = openTokenStore(dataDir)
     try {
