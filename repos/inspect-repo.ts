@@ -1,10 +1,12 @@
 import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import { parseHeaders, TAGSTONE_SIGNATURE } from './object-formats.js'
-import { hashObject, type ObjectType, readObject } from './objects.js'
+import { hashObject } from './git/loose-objects.js'
+import { parseCommit, type TagFields, TAGSTONE_SIGNATURE } from './git/object-formats.js'
+import type { ObjectType } from './git/object-types.js'
+import { readObject } from './git/read-object.js'
+import { listRefs } from './git/refs.js'
 import { readMain } from './package-refs.js'
-import { listRefs } from './refs.js'
 
 /**
  * Read-only looks into a repository for the admin tools (fsck, inspect). Every
@@ -22,44 +24,13 @@ export async function readVerifiedObject(gitdir: string, oid: string): Promise<O
     found = await readObject(gitdir, oid)
   } catch (err) {
     const code = (err as { code?: string }).code
-    if (code === 'NotFoundError' || code === 'ENOENT')
+    if (code === 'GIT_OBJECT_NOT_FOUND' || code === 'ENOENT')
       return { ok: false, why: 'missing', detail: `object ${oid} is missing` }
     return { ok: false, why: 'corrupt', detail: `object ${oid} does not read: ${(err as Error).message}` }
   }
   const actual = hashObject(found.type, found.content).oid
   if (actual !== oid) return { ok: false, why: 'corrupt', detail: `object ${oid} hashes to ${actual}` }
   return { ok: true, type: found.type, content: found.content }
-}
-
-export interface TagFields {
-  object: string
-  type: string
-  name: string
-  /** The whole tagger line after `tagger `. */
-  tagger: string
-  /** Tagger time, seconds since the epoch. */
-  time: number | null
-  message: string
-}
-
-export interface CommitFields {
-  tree: string
-  parents: string[]
-}
-
-/** The header fields of an annotated tag object's content. */
-export function parseTagObject(content: Buffer): TagFields {
-  const { headers, message } = parseHeaders(content)
-  const tagger = headers.get('tagger')?.[0] ?? ''
-  const time = /> (\d+) [+-]\d{4}$/.exec(tagger)?.[1]
-  return {
-    object: headers.get('object')?.[0] ?? '',
-    type: headers.get('type')?.[0] ?? '',
-    name: headers.get('tag')?.[0] ?? '',
-    tagger,
-    time: time === undefined ? null : Number(time),
-    message,
-  }
 }
 
 /** Whether a tag object is one tagstone writes for a version: annotated, on a commit, signed by tagstone. */
@@ -69,17 +40,6 @@ export function isTagstoneVersionTag(tag: TagFields, name: string): boolean {
     tag.name === name &&
     tag.tagger.startsWith(`${TAGSTONE_SIGNATURE.name} <${TAGSTONE_SIGNATURE.email}> `)
   )
-}
-
-export function parseCommitObject(content: Buffer): CommitFields {
-  const { headers } = parseHeaders(content)
-  return { tree: headers.get('tree')?.[0] ?? '', parents: headers.get('parent') ?? [] }
-}
-
-/** Every tag ref by its short name (`v3`, or whatever else someone put there), with the oid it names. */
-export async function listTagRefs(gitdir: string): Promise<Map<string, string>> {
-  const refs = await listRefs(gitdir, 'refs/tags/')
-  return new Map([...refs].map(([ref, oid]) => [ref.slice('refs/tags/'.length), oid]))
 }
 
 /** Every archive ref by the commit it is named after, with the blob it names. */
@@ -104,7 +64,7 @@ export async function mainHistoryLength(gitdir: string): Promise<{ commits: numb
       return { commits, complete: false }
     }
     commits += 1
-    at = parseCommitObject(content).parents[0] ?? null
+    at = parseCommit(content).parents[0] ?? null
   }
   return { commits, complete: true }
 }

@@ -1,5 +1,5 @@
-import { readObject } from './objects.js'
-import { deleteRef, readRef, writeRef } from './refs.js'
+import { readObject } from './git/read-object.js'
+import { deleteRef, readRef, writeRef } from './git/refs.js'
 
 export const MAIN_REF = 'refs/heads/main'
 

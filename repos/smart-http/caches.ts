@@ -1,5 +1,5 @@
+import type { GitObject } from '../git/object-types.js'
 import { ByteLru } from '../pack/byte-lru.js'
-import type { GitObject } from '../pack/object-types.js'
 import type { PlannedObject } from '../pack/object-walk.js'
 import type { DeflatedEntry } from '../pack/pack-entry.js'
 import type { PackStats } from '../pack/pack-writer.js'
