@@ -1,12 +1,13 @@
 import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 
+import { historyLength } from './git/isomorphic.js'
 import { hashObject } from './git/loose-objects.js'
-import { parseCommit, type TagFields, TAGSTONE_SIGNATURE } from './git/object-formats.js'
+import { type TagFields, TAGSTONE_SIGNATURE } from './git/object-formats.js'
 import type { ObjectType } from './git/object-types.js'
-import { readObject } from './git/read-object.js'
 import { listRefs } from './git/refs.js'
 import { readMain } from './package-refs.js'
+import { readObject } from './read-object.js'
 
 /**
  * Read-only looks into a repository for the admin tools (fsck, inspect). Every
@@ -48,25 +49,10 @@ export async function listArchiveRefs(gitdir: string): Promise<Map<string, strin
   return new Map([...refs].map(([ref, oid]) => [ref.slice('refs/archives/'.length), oid]))
 }
 
-/** How many commits `main` reaches by first parents; stops (and says so) at a missing or damaged commit. */
+/** How many commits `main` reaches; stops (and says so) at a missing or damaged commit. */
 export async function mainHistoryLength(gitdir: string): Promise<{ commits: number; complete: boolean }> {
-  let at = await readMain(gitdir)
-  let commits = 0
-  const seen = new Set<string>()
-  while (at && !seen.has(at)) {
-    seen.add(at)
-    let content: Buffer
-    try {
-      const obj = await readObject(gitdir, at)
-      if (obj.type !== 'commit') return { commits, complete: false }
-      content = obj.content
-    } catch {
-      return { commits, complete: false }
-    }
-    commits += 1
-    at = parseCommit(content).parents[0] ?? null
-  }
-  return { commits, complete: true }
+  const main = await readMain(gitdir)
+  return main === null ? { commits: 0, complete: true } : await historyLength(gitdir, main)
 }
 
 /** Bytes of every file under a directory (apparent size), symlinks not followed; 0 when it is absent. */

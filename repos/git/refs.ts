@@ -2,6 +2,7 @@ import { readdir, readFile, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 
 import { syncDirectory, writeFileDurably } from '../durable-fs.js'
+import { resolvePackedRef } from './isomorphic.js'
 import { isOid } from './object-types.js'
 
 /**
@@ -59,8 +60,7 @@ export async function readRef(gitdir: string, ref: string): Promise<string | nul
   try {
     return (await readFile(join(gitdir, ref), 'utf8')).trim()
   } catch {
-    const packed = await readPackedRefs(gitdir).catch(() => [])
-    return packed.find((p) => p.name === ref)?.oid ?? null
+    return await resolvePackedRef(gitdir, ref)
   }
 }
 
