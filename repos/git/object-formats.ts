@@ -104,6 +104,29 @@ export function isTreeMode(mode: string): boolean {
   return mode === TREE_MODE || mode === '040000'
 }
 
+/**
+ * An entry read from a tree's bytes. The name is decoded only when asked for: a clone's walk
+ * reads every tree of the history and needs only modes and ids.
+ */
+class ParsedTreeEntry implements TreeEntry {
+  readonly mode: string
+  readonly oid: string
+
+  constructor(
+    private readonly content: Buffer,
+    start: number,
+    private readonly space: number,
+    private readonly nul: number,
+  ) {
+    this.mode = content.toString('latin1', start, space)
+    this.oid = content.toString('hex', nul + 1, nul + 21)
+  }
+
+  get name(): string {
+    return this.content.toString('utf8', this.space + 1, this.nul)
+  }
+}
+
 /** The entries of a tree, or undefined when its bytes are malformed. */
 export function parseTree(content: Buffer): TreeEntry[] | undefined {
   const entries: TreeEntry[] = []
@@ -112,11 +135,7 @@ export function parseTree(content: Buffer): TreeEntry[] | undefined {
     const space = content.indexOf(0x20, at)
     const nul = content.indexOf(0, space + 1)
     if (space < 0 || nul < 0 || nul + 21 > content.length) return undefined
-    entries.push({
-      mode: content.toString('latin1', at, space),
-      name: content.toString('utf8', space + 1, nul),
-      oid: content.toString('hex', nul + 1, nul + 21),
-    })
+    entries.push(new ParsedTreeEntry(content, at, space, nul))
     at = nul + 21
   }
   return entries
