@@ -15,7 +15,7 @@ import path from 'node:path'
 
 import Fastify from 'fastify'
 
-import { configureGitCaches } from '../repos/smart-http/caches.js'
+import { GitServer } from '../repos/smart-http/git-server.js'
 import { gitRoutes } from '../server/routes/git.js'
 
 const COMMITS = Number(process.env.BENCH_COMMITS ?? 100)
@@ -185,8 +185,10 @@ async function addVersion(gitdir: string, n: number): Promise<void> {
 }
 
 async function startTagstone(gitdir: string): Promise<{ url: string; close: () => Promise<void> }> {
+  // A server of its own for each variant: every variant starts from empty caches.
+  const server = new GitServer()
   const app = Fastify()
-  await app.register(gitRoutes, { authorizeGit: async () => gitdir })
+  await app.register(gitRoutes, { authorizeGit: async () => server.repository(gitdir) })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
@@ -280,7 +282,6 @@ async function cloneTime(url: string, into: string, root: string): Promise<numbe
 async function benchVariant(variant: string): Promise<Array<[string, number, number, number]>> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'tagstone-bench-'))
   try {
-    configureGitCaches()
     const gitdir = await buildRepository(root, variant)
     const objectsBytes = await directoryBytes(path.join(gitdir, 'objects'))
     process.stdout.write(

@@ -1,4 +1,5 @@
 import type { RepoStore } from '../repos/repo-store.js'
+import type { GitServer } from '../repos/smart-http/git-server.js'
 import type { ArchiveCache } from './archive-cache.js'
 import type { FunctionLocks } from './function-locks.js'
 import type { Limits } from './limits.js'
@@ -10,6 +11,8 @@ export interface EngineDeps {
   db: Db
   sql: Statements
   repos: RepoStore
+  /** The git smart-HTTP server over `repos`, with its caches. */
+  git: GitServer
   limits: Limits
   locks: FunctionLocks
   archives: ArchiveCache

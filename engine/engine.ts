@@ -2,13 +2,15 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { RepoStore } from '../repos/repo-store.js'
+import type { GitCacheLimits } from '../repos/smart-http/caches.js'
+import { GitServer } from '../repos/smart-http/git-server.js'
 import * as aliases from './aliases.js'
 import { ArchiveCache } from './archive-cache.js'
-import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
 import { EngineError } from './errors.js'
 import { FunctionLocks } from './function-locks.js'
 import * as functions from './functions.js'
+import { gitRepository } from './git-repository.js'
 import { DEFAULT_LIMITS, type Limits } from './limits.js'
 import { recover } from './recovery.js'
 import { openDatabase } from './store/open-database.js'
@@ -21,6 +23,8 @@ export interface EngineOptions {
   limits?: Partial<Limits>
   /** Bytes of package archives kept in memory for downloads. */
   archiveCacheBytes?: number
+  /** Bytes the git server's caches may hold; each left out keeps its default. */
+  gitCacheLimits?: Partial<GitCacheLimits>
   now?: () => Date
 }
 
@@ -61,6 +65,8 @@ export class Engine {
   readonly getAlias: Tail<typeof aliases.getAlias>
   readonly updateAlias: Tail<typeof aliases.updateAlias>
   readonly deleteAlias: Tail<typeof aliases.deleteAlias>
+  /** The repository of a function the caller may read, for git clients. */
+  readonly gitRepository: Tail<typeof gitRepository>
   /** API tokens, on the engine's own connection. */
   readonly tokens: TokenStore
 
@@ -84,17 +90,12 @@ export class Engine {
     this.getAlias = bind(aliases.getAlias)
     this.updateAlias = bind(aliases.updateAlias)
     this.deleteAlias = bind(aliases.deleteAlias)
+    this.gitRepository = bind(gitRepository)
     this.tokens = new TokenStore(deps.db, deps.now)
   }
 
   get limits(): Limits {
     return this.deps.limits
-  }
-
-  /** The bare repository of a function `ctx` may read, for git clients. */
-  gitdirFor(ctx: RequestContext, functionId: string): string {
-    const fn = functions.getFunction(this.deps, ctx, functionId)
-    return this.deps.repos.gitdir(fn.id)
   }
 
   close(): void {
@@ -106,12 +107,14 @@ export class Engine {
 export async function openEngine(options: EngineOptions): Promise<Engine> {
   mkdirSync(options.dataDir, { recursive: true })
   const db = openDatabase(databasePath(options.dataDir))
-  const repos = new RepoStore(options.dataDir)
+  const git = new GitServer(options.gitCacheLimits)
+  const repos = new RepoStore(options.dataDir, git)
   await repos.prepare()
   const deps: EngineDeps = {
     db,
     sql: prepareStatements(db),
     repos,
+    git,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     locks: new FunctionLocks(),
     archives: new ArchiveCache(options.archiveCacheBytes ?? 128 * 1024 * 1024),

@@ -1,3 +1,4 @@
+import { versionTagName } from '../repos/git/version-tags.js'
 import type { EngineDeps } from './deps.js'
 import type { AliasRecord, FunctionRecord, VersionRecord } from './records.js'
 import type { AliasRow, FunctionRow, PackageRow, VersionRow } from './store/rows.js'
@@ -43,7 +44,7 @@ export function presentVersion(deps: EngineDeps, v: VersionRow): VersionRecord {
     status: v.status,
     created_at: v.created_at,
     updated_at: v.updated_at,
-    tag: `v${v.version_number}`,
+    tag: versionTagName(v.version_number),
     tag_object: v.tag_oid ?? '',
     commit: v.commit_oid,
     tree: v.tree_oid,

@@ -1,5 +1,5 @@
+import { deleteVersionTag } from '../repos/git/version-tags.js'
 import { unpublishPackage } from '../repos/package-refs.js'
-import { deleteVersionTag } from '../repos/version-tags.js'
 import type { EngineDeps } from './deps.js'
 import { endOperation, type OperationKind, type OperationPayloads } from './journal.js'
 import type { OperationRow } from './store/rows.js'
@@ -41,12 +41,12 @@ export async function settleOperation(deps: RecoveryDeps, op: OperationRow): Pro
     }
     case 'create-version': {
       const p = JSON.parse(op.payload) as OperationPayloads['create-version']
-      if (await deps.repos.exists(fid)) await deleteVersionTag(gitdir, `v${p.number}`)
+      if (await deps.repos.exists(fid)) await deleteVersionTag(gitdir, p.number)
       return end(() => deps.sql.buryVersion(formatTime(deps.now()), p.versionId))
     }
     case 'delete-version': {
       const p = JSON.parse(op.payload) as OperationPayloads['delete-version']
-      if (await deps.repos.exists(fid)) await deleteVersionTag(gitdir, `v${p.number}`)
+      if (await deps.repos.exists(fid)) await deleteVersionTag(gitdir, p.number)
       return end(() => deps.sql.buryVersion(formatTime(deps.now()), p.versionId))
     }
     case 'delete-function':

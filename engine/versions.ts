@@ -1,4 +1,4 @@
-import { deleteVersionTag, writeVersionTag } from '../repos/version-tags.js'
+import { deleteVersionTag, writeVersionTag } from '../repos/git/version-tags.js'
 import { findFunction, requireAdmin } from './access.js'
 import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
@@ -65,7 +65,7 @@ export function createVersion(
       .immediate()
     await orSettle(deps, reserved.opId, async () => {
       const tagOid = await writeVersionTag(deps.repos.gitdir(reserved.fn.id), {
-        name: `v${reserved.number}`,
+        number: reserved.number,
         commit: reserved.commit,
         message: description,
         time: at.getTime() / 1000,
@@ -152,7 +152,7 @@ export function deleteVersion(
       deps.sql.setVersionState('deleting', v.id)
       return beginOperation(deps, v.function_id, 'delete-version', { versionId: v.id, number: v.version_number })
     })()
-    await deleteVersionTag(deps.repos.gitdir(v.function_id), `v${v.version_number}`)
+    await deleteVersionTag(deps.repos.gitdir(v.function_id), v.version_number)
     deps.db.transaction(() => {
       deps.sql.buryVersion(formatTime(deps.now()), v.id)
       endOperation(deps, opId)

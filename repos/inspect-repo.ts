@@ -1,10 +1,13 @@
 import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import { parseHeaders, TAGSTONE_SIGNATURE } from './object-formats.js'
-import { hashObject, type ObjectType, readObject } from './objects.js'
+import { historyLength } from './git/isomorphic.js'
+import { hashObject } from './git/loose-objects.js'
+import { type TagFields, TAGSTONE_SIGNATURE } from './git/object-formats.js'
+import type { ObjectType } from './git/object-types.js'
+import { listRefs } from './git/refs.js'
 import { readMain } from './package-refs.js'
-import { listRefs } from './refs.js'
+import { readObject } from './read-object.js'
 
 /**
  * Read-only looks into a repository for the admin tools (fsck, inspect). Every
@@ -22,44 +25,13 @@ export async function readVerifiedObject(gitdir: string, oid: string): Promise<O
     found = await readObject(gitdir, oid)
   } catch (err) {
     const code = (err as { code?: string }).code
-    if (code === 'NotFoundError' || code === 'ENOENT')
+    if (code === 'GIT_OBJECT_NOT_FOUND' || code === 'ENOENT')
       return { ok: false, why: 'missing', detail: `object ${oid} is missing` }
     return { ok: false, why: 'corrupt', detail: `object ${oid} does not read: ${(err as Error).message}` }
   }
   const actual = hashObject(found.type, found.content).oid
   if (actual !== oid) return { ok: false, why: 'corrupt', detail: `object ${oid} hashes to ${actual}` }
   return { ok: true, type: found.type, content: found.content }
-}
-
-export interface TagFields {
-  object: string
-  type: string
-  name: string
-  /** The whole tagger line after `tagger `. */
-  tagger: string
-  /** Tagger time, seconds since the epoch. */
-  time: number | null
-  message: string
-}
-
-export interface CommitFields {
-  tree: string
-  parents: string[]
-}
-
-/** The header fields of an annotated tag object's content. */
-export function parseTagObject(content: Buffer): TagFields {
-  const { headers, message } = parseHeaders(content)
-  const tagger = headers.get('tagger')?.[0] ?? ''
-  const time = /> (\d+) [+-]\d{4}$/.exec(tagger)?.[1]
-  return {
-    object: headers.get('object')?.[0] ?? '',
-    type: headers.get('type')?.[0] ?? '',
-    name: headers.get('tag')?.[0] ?? '',
-    tagger,
-    time: time === undefined ? null : Number(time),
-    message,
-  }
 }
 
 /** Whether a tag object is one tagstone writes for a version: annotated, on a commit, signed by tagstone. */
@@ -71,42 +43,16 @@ export function isTagstoneVersionTag(tag: TagFields, name: string): boolean {
   )
 }
 
-export function parseCommitObject(content: Buffer): CommitFields {
-  const { headers } = parseHeaders(content)
-  return { tree: headers.get('tree')?.[0] ?? '', parents: headers.get('parent') ?? [] }
-}
-
-/** Every tag ref by its short name (`v3`, or whatever else someone put there), with the oid it names. */
-export async function listTagRefs(gitdir: string): Promise<Map<string, string>> {
-  const refs = await listRefs(gitdir, 'refs/tags/')
-  return new Map([...refs].map(([ref, oid]) => [ref.slice('refs/tags/'.length), oid]))
-}
-
 /** Every archive ref by the commit it is named after, with the blob it names. */
 export async function listArchiveRefs(gitdir: string): Promise<Map<string, string>> {
   const refs = await listRefs(gitdir, 'refs/archives/')
   return new Map([...refs].map(([ref, oid]) => [ref.slice('refs/archives/'.length), oid]))
 }
 
-/** How many commits `main` reaches by first parents; stops (and says so) at a missing or damaged commit. */
+/** How many commits `main` reaches; stops (and says so) at a missing or damaged commit. */
 export async function mainHistoryLength(gitdir: string): Promise<{ commits: number; complete: boolean }> {
-  let at = await readMain(gitdir)
-  let commits = 0
-  const seen = new Set<string>()
-  while (at && !seen.has(at)) {
-    seen.add(at)
-    let content: Buffer
-    try {
-      const obj = await readObject(gitdir, at)
-      if (obj.type !== 'commit') return { commits, complete: false }
-      content = obj.content
-    } catch {
-      return { commits, complete: false }
-    }
-    commits += 1
-    at = parseCommitObject(content).parents[0] ?? null
-  }
-  return { commits, complete: true }
+  const main = await readMain(gitdir)
+  return main === null ? { commits: 0, complete: true } : await historyLength(gitdir, main)
 }
 
 /** Bytes of every file under a directory (apparent size), symlinks not followed; 0 when it is absent. */

@@ -1,5 +1,5 @@
-import { readObject } from './objects.js'
-import { deleteRef, readRef, writeRef } from './refs.js'
+import { deleteRef, readRef, writeRef } from './git/refs.js'
+import { readObject } from './read-object.js'
 
 export const MAIN_REF = 'refs/heads/main'
 

@@ -3,7 +3,6 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { ensureDirectory, syncDirectory, writeFileDurably } from './durable-fs.js'
-import { forgetRepository } from './smart-http/repository-state.js'
 
 /**
  * Where the bare repositories live: `<root>/repos/<id>.git`. New repositories are
@@ -14,7 +13,11 @@ export class RepoStore {
   readonly reposDir: string
   readonly tmpDir: string
 
-  constructor(dataDir: string) {
+  /** `forget` is told of every repository removed, e.g. so that a git server closes its files. */
+  constructor(
+    dataDir: string,
+    private readonly removed: { forget(gitdir: string): void } = { forget: () => {} },
+  ) {
     this.reposDir = join(dataDir, 'repos')
     this.tmpDir = join(dataDir, 'tmp')
   }
@@ -69,7 +72,7 @@ export class RepoStore {
     }
     await syncDirectory(this.reposDir)
     // Clones hold the repository's pack files open; nothing would ask for it again to close them.
-    forgetRepository(this.gitdir(id))
+    this.removed.forget(this.gitdir(id))
     await rm(trash, { recursive: true, force: true })
   }
 

@@ -1,5 +1,5 @@
-import { formatCommit, formatTree, TAGSTONE_SIGNATURE, type TreeEntry } from './object-formats.js'
-import { ObjectWriter } from './objects.js'
+import { formatCommit, formatTree, TAGSTONE_SIGNATURE, TREE_MODE, type TreeEntry } from './git/object-formats.js'
+import { ObjectWriter } from './git/object-writer.js'
 import type { PackageFile } from './package-files.js'
 
 export interface PackageCommit {
@@ -64,6 +64,6 @@ function dirFor(root: Dir, parts: string[]): Dir {
 
 async function writeDir(writer: ObjectWriter, dir: Dir): Promise<string> {
   const entries = [...dir.files]
-  for (const [name, sub] of dir.dirs) entries.push({ mode: '40000', name, oid: await writeDir(writer, sub) })
+  for (const [name, sub] of dir.dirs) entries.push({ mode: TREE_MODE, name, oid: await writeDir(writer, sub) })
   return writer.write('tree', formatTree(entries))
 }

@@ -62,7 +62,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
   const authenticateGit = options.authenticateGit ?? actAsDefaultAdmin
   await app.register(gitRoutes, {
-    authorizeGit: async (request, functionId) => options.engine.gitdirFor(await authenticateGit(request), functionId),
+    authorizeGit: async (request, functionId) =>
+      options.engine.gitRepository(await authenticateGit(request), functionId),
   })
   return app
 }

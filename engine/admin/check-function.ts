@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 
-import { listArchiveRefs, listTagRefs } from '../../repos/inspect-repo.js'
+import { listTagRefs, tagRef, versionNumberOfTag, versionTagName, versionTagRef } from '../../repos/git/version-tags.js'
+import { listArchiveRefs } from '../../repos/inspect-repo.js'
 import { archiveRef, MAIN_REF, readMain } from '../../repos/package-refs.js'
-import { tagRef } from '../../repos/version-tags.js'
 import type { AdminDeps } from './admin-deps.js'
 import { type FunctionSnapshot, readFunctionSnapshot, sameSnapshot } from './function-snapshot.js'
 import {
@@ -12,7 +12,6 @@ import {
   expectedArchive,
   expectedTagObject,
   highestRowNumber,
-  tagNumber,
   type Verdict,
 } from './git-evidence.js'
 import type { Problem, ProblemKind } from './problems.js'
@@ -116,8 +115,8 @@ async function compareWithGit(d: AdminDeps, s: FunctionSnapshot): Promise<Proble
 
   for (const v of s.versions) {
     const n = v.version_number
-    const tag = tags.get(`v${n}`) ?? null
-    const subject = tagRef(`v${n}`)
+    const tag = tags.get(versionTagName(n)) ?? null
+    const subject = versionTagRef(n)
     if (v.state === 'deleted') {
       if (tag) add('tag-of-deleted-version', { version: n, subject, expected: null, found: tag })
       continue
@@ -140,11 +139,16 @@ async function compareWithGit(d: AdminDeps, s: FunctionSnapshot): Promise<Proble
     if (!s.packages.some((p) => p.commit_oid === v.commit_oid))
       add('version-package-missing', { version: n, subject: v.commit_oid, expected: 'a package row', found: null })
   }
-  const rows = new Set(s.versions.map((v) => `v${v.version_number}`))
+  const rows = new Set(s.versions.map((v) => versionTagName(v.version_number)))
   for (const [name, oid] of tags) {
     if (rows.has(name)) continue
-    const n = tagNumber(name)
-    add('tag-without-row', { ...(n === null ? {} : { version: n }), subject: tagRef(name), expected: null, found: oid })
+    const n = versionNumberOfTag(name)
+    add('tag-without-row', {
+      ...(n === undefined ? {} : { version: n }),
+      subject: tagRef(name),
+      expected: null,
+      found: oid,
+    })
   }
   return problems
 }

@@ -1,28 +1,19 @@
 import { createHash } from 'node:crypto'
 
-import {
-  isTagstoneVersionTag,
-  parseCommitObject,
-  parseTagObject,
-  readVerifiedObject,
-} from '../../repos/inspect-repo.js'
+import { parseCommit, parseTag } from '../../repos/git/object-formats.js'
+import { versionTagName } from '../../repos/git/version-tags.js'
+import { isTagstoneVersionTag, readVerifiedObject } from '../../repos/inspect-repo.js'
 import type { PackageRow, VersionRow } from '../store/rows.js'
 
 /** What git holds compared with what SQLite recorded: fine, or what was found instead. */
 export type Verdict<T = object> = ({ ok: true } & T) | { ok: false; missing: boolean; found: string }
-
-/** `v12` -> 12; anything that is not a version tag name -> null. */
-export function tagNumber(name: string): number | null {
-  const m = /^v([1-9][0-9]{0,15})$/.exec(name)
-  return m ? Number(m[1]) : null
-}
 
 /** The tree of a commit that is really there and really a commit. */
 export async function commitTree(gitdir: string, oid: string): Promise<Verdict<{ tree: string }>> {
   const obj = await readVerifiedObject(gitdir, oid)
   if (!obj.ok) return { ok: false, missing: obj.why === 'missing', found: obj.detail }
   if (obj.type !== 'commit') return { ok: false, missing: false, found: `${oid} is a ${obj.type}` }
-  return { ok: true, tree: parseCommitObject(obj.content).tree }
+  return { ok: true, tree: parseCommit(obj.content).tree }
 }
 
 /** The archive blob is there, intact, and is the upload: its md5, sha256 and size are the recorded ones. */
@@ -46,15 +37,15 @@ export async function checkTagObject(gitdir: string, v: VersionRow): Promise<Ver
   const obj = await readVerifiedObject(gitdir, v.tag_oid)
   if (!obj.ok) return { ok: false, missing: obj.why === 'missing', found: obj.detail }
   if (obj.type !== 'tag') return { ok: false, missing: false, found: `${v.tag_oid} is a ${obj.type}` }
-  const tag = parseTagObject(obj.content)
-  if (tag.object !== v.commit_oid || tag.type !== 'commit' || tag.name !== `v${v.version_number}`) {
+  const tag = parseTag(obj.content)
+  if (tag.object !== v.commit_oid || tag.type !== 'commit' || tag.name !== versionTagName(v.version_number)) {
     return { ok: false, missing: false, found: `${v.tag_oid}: tag ${tag.name} on ${tag.type} ${tag.object}` }
   }
   return { ok: true }
 }
 
 export const expectedTagObject = (v: VersionRow) =>
-  `${v.tag_oid ?? '?'}: tag v${v.version_number} on commit ${v.commit_oid}`
+  `${v.tag_oid ?? '?'}: tag ${versionTagName(v.version_number)} on commit ${v.commit_oid}`
 
 /**
  * Whether a tag with no version row is one tagstone made for a version:
@@ -64,7 +55,7 @@ export const expectedTagObject = (v: VersionRow) =>
 export async function isTagstoneTag(gitdir: string, name: string, oid: string): Promise<boolean> {
   const obj = await readVerifiedObject(gitdir, oid)
   if (!obj.ok || obj.type !== 'tag') return false
-  return isTagstoneVersionTag(parseTagObject(obj.content), name)
+  return isTagstoneVersionTag(parseTag(obj.content), name)
 }
 
 /** The highest version number SQLite shows was handed out: tombstones count, a deleted number stays used. */

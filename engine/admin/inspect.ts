@@ -1,4 +1,5 @@
-import { directoryBytes, listTagRefs, mainHistoryLength } from '../../repos/inspect-repo.js'
+import { listTagRefs, versionTagName } from '../../repos/git/version-tags.js'
+import { directoryBytes, mainHistoryLength } from '../../repos/inspect-repo.js'
 import { readMain } from '../../repos/package-refs.js'
 import { EngineError } from '../errors.js'
 import { requireUuid } from '../ids.js'
@@ -68,8 +69,8 @@ export function inspectFunction(target: AdminTarget, functionId: string): Promis
           number: v.version_number,
           state: v.state,
           status: v.status,
-          tag: `v${v.version_number}`,
-          tag_ref: tags.get(`v${v.version_number}`) ?? null,
+          tag: versionTagName(v.version_number),
+          tag_ref: tags.get(versionTagName(v.version_number)) ?? null,
           tag_object: v.tag_oid,
           commit: v.commit_oid,
           tree: v.tree_oid,

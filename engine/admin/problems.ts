@@ -1,3 +1,5 @@
+import { versionTagName } from '../../repos/git/version-tags.js'
+
 /** What fsck can find wrong between SQLite and a function's repository. */
 export const PROBLEM_TEXT = {
   'repo-missing': 'the repository directory is missing',
@@ -53,7 +55,11 @@ export interface FsckReport {
 
 /** One line for a person: where, what, and the evidence. */
 export function describeProblem(p: Problem): string {
-  const where = [p.function, p.version === undefined ? '' : ` v${p.version}`, p.subject ? ` ${p.subject}` : ''].join('')
+  const where = [
+    p.function,
+    p.version === undefined ? '' : ` ${versionTagName(p.version)}`,
+    p.subject ? ` ${p.subject}` : '',
+  ].join('')
   return `${where}: ${PROBLEM_TEXT[p.what]} (${p.what}; expected ${p.expected ?? 'nothing'}, found ${p.found ?? 'nothing'})`
 }
 

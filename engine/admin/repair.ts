@@ -1,10 +1,15 @@
+import { deleteRef, writeRef } from '../../repos/git/refs.js'
+import {
+  deleteVersionTag,
+  versionNumberOfTag,
+  writeVersionTagObject,
+  writeVersionTagRef,
+} from '../../repos/git/version-tags.js'
 import { archiveRef, MAIN_REF } from '../../repos/package-refs.js'
-import { deleteRef, writeRef } from '../../repos/refs.js'
-import { tagRef, writeVersionTagObject } from '../../repos/version-tags.js'
 import { formatTime } from '../time.js'
 import type { AdminDeps } from './admin-deps.js'
 import { type FunctionSnapshot, readFunctionSnapshot } from './function-snapshot.js'
-import { checkArchive, checkTagObject, commitTree, highestRowNumber, isTagstoneTag, tagNumber } from './git-evidence.js'
+import { checkArchive, checkTagObject, commitTree, highestRowNumber, isTagstoneTag } from './git-evidence.js'
 import type { Problem, ProblemKind } from './problems.js'
 
 /** A repair either happened, or was refused for the reason given. */
@@ -80,7 +85,7 @@ const FIXERS: Partial<Record<ProblemKind, Fixer>> = {
     // way the version goes, and its row stays as a tombstone so the number is never reused.
     const v = s.versions.find((x) => x.version_number === p.version)
     if (!v) return refuse('the version row is gone')
-    await deleteRef(d.repos.gitdir(s.fn.id), tagRef(`v${v.version_number}`))
+    await deleteVersionTag(d.repos.gitdir(s.fn.id), v.version_number)
     d.admin.buryVersion.run(formatTime(d.now()), v.id)
     return done
   },
@@ -93,8 +98,8 @@ const FIXERS: Partial<Record<ProblemKind, Fixer>> = {
   'tag-without-row': async (d, s, p) => {
     const gitdir = d.repos.gitdir(s.fn.id)
     const name = p.subject!.slice('refs/tags/'.length)
-    const n = tagNumber(name)
-    const ours = n !== null && (await isTagstoneTag(gitdir, name, p.found!))
+    const n = versionNumberOfTag(name)
+    const ours = n !== undefined && (await isTagstoneTag(gitdir, name, p.found!))
     if (ours && n <= s.fn.version_counter) {
       return refuse(
         `the tag is tagstone's own and SQLite handed out number ${n}, so version ${n} existed and its row was removed from SQLite; ` +
@@ -131,7 +136,7 @@ async function restoreVersionTag(
   if (!object.ok && object.missing) {
     const time = Date.parse(`${v.created_at.replace(' ', 'T')}Z`) / 1000
     const rebuilt = await writeVersionTagObject(gitdir, {
-      name: `v${n}`,
+      number: n,
       commit: v.commit_oid,
       message: v.description,
       time,
@@ -149,7 +154,7 @@ async function restoreVersionTag(
         : `the recorded tag object does not match the row (${object.found}): SQLite was altered; restore tagstone.db from a backup`,
     )
   }
-  if (options.refToo) await writeRef(gitdir, tagRef(`v${n}`), v.tag_oid)
+  if (options.refToo) await writeVersionTagRef(gitdir, n, v.tag_oid)
   return done
 }
 

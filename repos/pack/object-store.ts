@@ -2,13 +2,14 @@ import { access, readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 
 import { corruptRepository, objectNotFound } from '../errors.js'
+import { looseObjectPath, readLooseObject } from '../git/loose-objects.js'
+import type { GitObject } from '../git/object-types.js'
+import { inflate } from '../git/zlib.js'
 import { applyDelta } from './apply-delta.js'
 import type { ByteLru } from './byte-lru.js'
-import { looseObjectPath, readLooseObject } from './loose-objects.js'
-import { type GitObject, OBJ_OFS_DELTA, objectTypeForCode } from './object-types.js'
 import { type PackEntryHeader, PackFile } from './pack-file.js'
 import { PackIndex } from './pack-index.js'
-import { inflate } from './zlib-async.js'
+import { OBJ_OFS_DELTA, objectTypeForCode } from './type-codes.js'
 
 export type ObjectLocation = { kind: 'loose' } | { kind: 'packed'; pack: PackFile; offset: number }
 

@@ -1,5 +1,6 @@
+import { isTreeMode, SUBMODULE_MODE } from '../git/object-formats.js'
+import type { ObjectType } from '../git/object-types.js'
 import type { ObjectStore } from './object-store.js'
-import type { ObjectType } from './object-types.js'
 import { commitLinks, tagTarget, treeEntries } from './parse-objects.js'
 
 export interface PlannedObject {
@@ -155,9 +156,10 @@ async function walkTrees(
     const trees = await Promise.all(batch.map(async (oid) => await store.read(oid)))
     trees.forEach((tree, index) => {
       for (const entry of treeEntries(tree, batch[index] as string)) {
-        if (entry.type === 'tree') {
+        if (isTreeMode(entry.mode)) {
           addTree(entry.oid)
-        } else if (!seen.has(entry.oid) && !stop.has(entry.oid)) {
+        } else if (entry.mode !== SUBMODULE_MODE && !seen.has(entry.oid) && !stop.has(entry.oid)) {
+          // Blobs only: a submodule link names a commit of another repository, nothing of ours.
           seen.add(entry.oid)
           out?.push({ oid: entry.oid, type: 'blob' })
         }

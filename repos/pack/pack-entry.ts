@@ -1,12 +1,13 @@
 import { stat } from 'node:fs/promises'
 
+import { looseObjectPath, type ObjectHeader, readLooseHeader } from '../git/loose-objects.js'
+import type { ObjectType } from '../git/object-types.js'
+import { deflate, PACK_COMPRESSION_LEVEL } from '../git/zlib.js'
 import type { ByteLru } from './byte-lru.js'
-import { looseObjectPath } from './loose-objects.js'
-import { LOOSE_STREAM_BYTES, type LooseHeader, readLooseHeader } from './loose-stream.js'
+import { LOOSE_STREAM_BYTES } from './loose-stream.js'
 import type { ObjectStore } from './object-store.js'
-import { OBJ_OFS_DELTA, OBJ_REF_DELTA, type ObjectType, PACK_TYPE_CODE } from './object-types.js'
 import type { PackFile } from './pack-file.js'
-import { deflate } from './zlib-async.js'
+import { OBJ_OFS_DELTA, OBJ_REF_DELTA, PACK_TYPE_CODE } from './type-codes.js'
 
 /**
  * One object ready to be written into a pack. Stored bytes of an existing pack are referenced,
@@ -16,7 +17,7 @@ export type EncodedEntry =
   | { kind: 'deflated'; typeCode: number; size: number; data: Buffer }
   | { kind: 'stored'; typeCode: number; size: number; pack: PackFile; start: number; end: number }
   | { kind: 'stored-delta'; baseOid: string; size: number; pack: PackFile; start: number; end: number }
-  | { kind: 'loose-stream'; typeCode: number; size: number; file: string; header: LooseHeader }
+  | { kind: 'loose-stream'; typeCode: number; size: number; file: string; header: ObjectHeader }
 
 export type DeflatedEntry = Extract<EncodedEntry, { kind: 'deflated' }>
 
@@ -78,7 +79,7 @@ export async function encodeEntry(
     kind: 'deflated',
     typeCode: PACK_TYPE_CODE[type],
     size: object.content.length,
-    data: await deflate(object.content),
+    data: await deflate(object.content, PACK_COMPRESSION_LEVEL),
   }
   deflatedCache.set(cachePrefix + oid, entry, entry.data.length + 96)
   return entry

@@ -2,8 +2,8 @@ import { type FileHandle, open } from 'node:fs/promises'
 
 import { corruptRepository } from '../errors.js'
 import type { ByteLru } from './byte-lru.js'
-import { OBJ_OFS_DELTA, OBJ_REF_DELTA } from './object-types.js'
 import type { PackIndex } from './pack-index.js'
+import { OBJ_OFS_DELTA, OBJ_REF_DELTA } from './type-codes.js'
 
 /** What the few bytes in front of a pack entry say. */
 export interface PackEntryHeader {

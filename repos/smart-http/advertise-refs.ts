@@ -1,6 +1,6 @@
 import { serverCapabilities } from './capabilities.js'
 import { encodePktLine, FLUSH_PKT } from './pkt-line.js'
-import { openRepository, type RepositoryState } from './repository-state.js'
+import type { OpenRepositories, RepositoryState } from './repository-state.js'
 
 const ZERO_OID = '0'.repeat(40)
 
@@ -9,8 +9,8 @@ const ZERO_OID = '0'.repeat(40)
  * HEAD carrying the capabilities, the public refs with annotated tags followed by their peeled
  * `^{}` line, then a flush. Clients asking for protocol v2 get this too and fall back to v0.
  */
-export async function advertiseRefs(gitdir: string): Promise<Buffer> {
-  const lease = await openRepository(gitdir)
+export async function advertiseRefs(repositories: OpenRepositories, gitdir: string): Promise<Buffer> {
+  const lease = await repositories.open(gitdir)
   try {
     return Buffer.concat([encodePktLine('# service=git-upload-pack\n'), FLUSH_PKT, ...refLines(lease.state), FLUSH_PKT])
   } finally {

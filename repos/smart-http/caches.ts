@@ -1,5 +1,5 @@
+import type { GitObject } from '../git/object-types.js'
 import { ByteLru } from '../pack/byte-lru.js'
-import type { GitObject } from '../pack/object-types.js'
 import type { PlannedObject } from '../pack/object-walk.js'
 import type { DeflatedEntry } from '../pack/pack-entry.js'
 import type { PackStats } from '../pack/pack-writer.js'
@@ -46,29 +46,19 @@ export interface GitCaches {
   walks: ByteLru<PlannedObject[]>
 }
 
-let caches = makeCaches(DEFAULT_CACHE_LIMITS)
-
-function makeCaches(limits: GitCacheLimits): GitCaches {
+export function makeGitCaches(limits: Partial<GitCacheLimits> = {}): GitCaches {
+  const l = { ...DEFAULT_CACHE_LIMITS, ...limits }
   return {
-    objects: new ByteLru(limits.objectBytes),
-    packBlocks: new ByteLru(limits.packBlockBytes),
-    deflated: new ByteLru(limits.deflatedBytes, limits.deflatedBytes / 4),
-    packs: new ByteLru(limits.packBytes, limits.packEntryBytes),
-    walks: new ByteLru(limits.walkBytes),
+    objects: new ByteLru(l.objectBytes),
+    packBlocks: new ByteLru(l.packBlockBytes),
+    deflated: new ByteLru(l.deflatedBytes, l.deflatedBytes / 4),
+    packs: new ByteLru(l.packBytes, l.packEntryBytes),
+    walks: new ByteLru(l.walkBytes),
   }
 }
 
-export function gitCaches(): GitCaches {
-  return caches
-}
-
-/** Replaces the caches with empty ones of the given sizes (at start-up, or in tests). */
-export function configureGitCaches(limits: Partial<GitCacheLimits> = {}): void {
-  caches = makeCaches({ ...DEFAULT_CACHE_LIMITS, ...limits })
-}
-
 /** Drops what depends on a repository's refs: its packs and walks. */
-export function forgetRefDependentEntries(gitdir: string): void {
+export function forgetRefDependentEntries(caches: GitCaches, gitdir: string): void {
   caches.packs.deletePrefix(`${gitdir}\0`)
   caches.walks.deletePrefix(`${gitdir}\0`)
 }

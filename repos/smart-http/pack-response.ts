@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto'
 
 import { type PlannedObject, planPackObjects } from '../pack/object-walk.js'
 import { type PackStats, writePack } from '../pack/pack-writer.js'
-import { gitCaches } from './caches.js'
-import { isCurrent, type RepositoryState } from './repository-state.js'
+import type { GitCaches } from './caches.js'
+import type { OpenRepositories, RepositoryState } from './repository-state.js'
 
 export interface PackRequest {
   wants: string[]
@@ -20,91 +20,105 @@ export interface PreparedPack {
   stats: () => PackStats | undefined
 }
 
-/** Walks being computed, so that simultaneous identical clones walk once. */
-const walksInFlight = new Map<string, Promise<PlannedObject[]>>()
-
 /** Bytes a planned object takes in the walk cache, roughly: its id string and the record. */
 const WALK_BYTES_PER_OBJECT = 120
 
 /**
- * Finds or builds the pack for a request. Packs and walks are cached under the repository's ref
- * fingerprint, the wants, the common haves and the options that change the bytes; a pack that
- * grows past the cache's per-entry limit is streamed without being kept.
+ * Packs for upload-pack requests, with what they share across requests: the pack and walk caches,
+ * the walks in flight (so that simultaneous identical clones walk once) and the budget of packs
+ * being copied aside for the cache while they stream.
  */
-export async function preparePack(state: RepositoryState, request: PackRequest): Promise<PreparedPack> {
-  const caches = gitCaches()
-  const key = packKey(state, request)
-  const cached = caches.packs.get(key)
-  if (cached !== undefined) {
-    return { objectCount: cached.stats.objects, chunks: [cached.data], stats: () => cached.stats }
-  }
-  const plan = await planFor(state, request, key)
-  let stats: PackStats | undefined
-  const written = writePack(state.store, plan, {
-    ofsDelta: request.ofsDelta,
-    deflatedCache: caches.deflated,
-    cachePrefix: `${state.gitdir}\0`,
-    onDone: (done) => {
-      stats = done
-    },
-  })
-  return { objectCount: plan.length, chunks: keepWhileSmall(state, written, key, () => stats), stats: () => stats }
-}
+export class PackResponses {
+  readonly #walksInFlight = new Map<string, Promise<PlannedObject[]>>()
+  /**
+   * Packs being copied aside for the cache while they stream count against this, so that many
+   * large clones at once cannot pile up copies beyond the cache's own bound.
+   */
+  #copyingBytes = 0
 
-async function planFor(state: RepositoryState, request: PackRequest, key: string): Promise<PlannedObject[]> {
-  const walks = gitCaches().walks
-  const known = walks.get(key) ?? (await walksInFlight.get(key))
-  if (known !== undefined) return known
-  const tagsToFollow = request.includeTag
-    ? state.refs.filter((ref) => ref.peeled !== undefined).map((ref) => ref.oid)
-    : []
-  const walking = planPackObjects(state.store, request.wants, request.common, tagsToFollow)
-  walksInFlight.set(key, walking)
-  try {
-    const plan = await walking
-    if (isCurrent(state)) walks.set(key, plan, plan.length * WALK_BYTES_PER_OBJECT)
-    return plan
-  } finally {
-    walksInFlight.delete(key)
-  }
-}
+  constructor(
+    readonly caches: GitCaches,
+    readonly repositories: OpenRepositories,
+  ) {}
 
-/**
- * Packs being copied aside for the cache while they stream count against this, so that many
- * large clones at once cannot pile up copies beyond the cache's own bound.
- */
-let copyingBytes = 0
-
-async function* keepWhileSmall(
-  state: RepositoryState,
-  chunks: AsyncIterable<Buffer>,
-  key: string,
-  stats: () => PackStats | undefined,
-): AsyncGenerator<Buffer> {
-  const packs = gitCaches().packs
-  let kept: Buffer[] | undefined = []
-  let keptBytes = 0
-  const stopKeeping = (): void => {
-    kept = undefined
-    copyingBytes -= keptBytes
-    keptBytes = 0
+  /**
+   * Finds or builds the pack for a request. Packs and walks are cached under the repository's ref
+   * fingerprint, the wants, the common haves and the options that change the bytes; a pack that
+   * grows past the cache's per-entry limit is streamed without being kept.
+   */
+  async prepare(state: RepositoryState, request: PackRequest): Promise<PreparedPack> {
+    const caches = this.caches
+    const key = packKey(state, request)
+    const cached = caches.packs.get(key)
+    if (cached !== undefined) {
+      return { objectCount: cached.stats.objects, chunks: [cached.data], stats: () => cached.stats }
+    }
+    const plan = await this.#planFor(state, request, key)
+    let stats: PackStats | undefined
+    const written = writePack(state.store, plan, {
+      ofsDelta: request.ofsDelta,
+      deflatedCache: caches.deflated,
+      cachePrefix: `${state.gitdir}\0`,
+      onDone: (done) => {
+        stats = done
+      },
+    })
+    return {
+      objectCount: plan.length,
+      chunks: this.#keepWhileSmall(state, written, key, () => stats),
+      stats: () => stats,
+    }
   }
-  try {
-    for await (const chunk of chunks) {
-      if (kept !== undefined) {
-        kept.push(chunk)
-        keptBytes += chunk.length
-        copyingBytes += chunk.length
-        if (keptBytes > packs.maxEntryBytes || copyingBytes > packs.maxBytes) stopKeeping()
+
+  async #planFor(state: RepositoryState, request: PackRequest, key: string): Promise<PlannedObject[]> {
+    const walks = this.caches.walks
+    const known = walks.get(key) ?? (await this.#walksInFlight.get(key))
+    if (known !== undefined) return known
+    const tagsToFollow = request.includeTag
+      ? state.refs.filter((ref) => ref.peeled !== undefined).map((ref) => ref.oid)
+      : []
+    const walking = planPackObjects(state.store, request.wants, request.common, tagsToFollow)
+    this.#walksInFlight.set(key, walking)
+    try {
+      const plan = await walking
+      if (this.repositories.isCurrent(state)) walks.set(key, plan, plan.length * WALK_BYTES_PER_OBJECT)
+      return plan
+    } finally {
+      this.#walksInFlight.delete(key)
+    }
+  }
+
+  async *#keepWhileSmall(
+    state: RepositoryState,
+    chunks: AsyncIterable<Buffer>,
+    key: string,
+    stats: () => PackStats | undefined,
+  ): AsyncGenerator<Buffer> {
+    const packs = this.caches.packs
+    let kept: Buffer[] | undefined = []
+    let keptBytes = 0
+    const stopKeeping = (): void => {
+      kept = undefined
+      this.#copyingBytes -= keptBytes
+      keptBytes = 0
+    }
+    try {
+      for await (const chunk of chunks) {
+        if (kept !== undefined) {
+          kept.push(chunk)
+          keptBytes += chunk.length
+          this.#copyingBytes += chunk.length
+          if (keptBytes > packs.maxEntryBytes || this.#copyingBytes > packs.maxBytes) stopKeeping()
+        }
+        yield chunk
       }
-      yield chunk
+      const done = stats()
+      if (kept !== undefined && done !== undefined && this.repositories.isCurrent(state)) {
+        packs.set(key, { data: Buffer.concat(kept, keptBytes), stats: done }, keptBytes)
+      }
+    } finally {
+      if (kept !== undefined) stopKeeping()
     }
-    const done = stats()
-    if (kept !== undefined && done !== undefined && isCurrent(state)) {
-      packs.set(key, { data: Buffer.concat(kept, keptBytes), stats: done }, keptBytes)
-    }
-  } finally {
-    if (kept !== undefined) stopKeeping()
   }
 }
 

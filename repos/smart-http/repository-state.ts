@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises'
 import { hasErrorCode, repositoryNotFound } from '../errors.js'
 import { listPackNames, ObjectStore } from '../pack/object-store.js'
 import { tagTarget } from '../pack/parse-objects.js'
-import { forgetRefDependentEntries, gitCaches } from './caches.js'
+import { forgetRefDependentEntries, type GitCaches } from './caches.js'
 import { type RawRefs, readRawRefs } from './read-refs.js'
 
 export interface AdvertisedRef {
@@ -38,51 +38,103 @@ export interface RepositoryLease {
 /** Repositories whose state is kept between requests; the oldest are let go beyond this. */
 const MAX_OPEN_REPOSITORIES = 128
 
-/** Per repository, the latest state (or the build of it) and the fingerprint it stands for. */
-const states = new Map<string, { fingerprint: string; state: Promise<RepositoryState> }>()
-
 /**
- * Returns the repository's current state, reusing the previous one while nothing changed. The
- * check is cheap (reading a few small ref files) and runs on every request, so a new version tag
- * or a deleted one is seen at once.
+ * The repositories a git server has open: per repository, the latest state (or the build of it)
+ * and the fingerprint it stands for, with their pack files held open between requests.
  */
-export async function openRepository(gitdir: string): Promise<RepositoryLease> {
-  let raw: RawRefs
-  let packNames: string[]
-  try {
-    ;[raw, packNames] = await readRepositoryFiles(gitdir)
-  } catch (error) {
-    // A deleted repository: let go of its open pack files so that their space is freed.
-    if (hasErrorCode(error, 'NOT_FOUND')) forgetRepository(gitdir)
-    throw error
+export class OpenRepositories {
+  readonly #states = new Map<string, { fingerprint: string; state: Promise<RepositoryState> }>()
+
+  constructor(readonly caches: GitCaches) {}
+
+  /**
+   * Returns the repository's current state, reusing the previous one while nothing changed. The
+   * check is cheap (reading a few small ref files) and runs on every request, so a new version tag
+   * or a deleted one is seen at once.
+   */
+  async open(gitdir: string): Promise<RepositoryLease> {
+    let raw: RawRefs
+    let packNames: string[]
+    try {
+      ;[raw, packNames] = await readRepositoryFiles(gitdir)
+    } catch (error) {
+      // A deleted repository: let go of its open pack files so that their space is freed.
+      if (hasErrorCode(error, 'NOT_FOUND')) this.forget(gitdir)
+      throw error
+    }
+    const fingerprint = createHash('sha1')
+      .update(JSON.stringify([raw.headTarget ?? null, raw.headOid ?? null, [...raw.refs].sort(), packNames]))
+      .digest('hex')
+    let entry = this.#states.get(gitdir)
+    if (entry?.fingerprint !== fingerprint) {
+      const previous = entry?.state
+      const next = { fingerprint, state: this.#build(gitdir, fingerprint, raw, packNames, previous) }
+      entry = next
+      this.#states.set(gitdir, next)
+      next.state.catch(() => {
+        if (this.#states.get(gitdir) === next) this.#states.delete(gitdir)
+      })
+      this.#evictOld()
+    }
+    // Keep the map in least-recently-used order.
+    this.#states.delete(gitdir)
+    this.#states.set(gitdir, entry)
+    const state = await entry.state
+    state.store.retain()
+    let released = false
+    return {
+      state,
+      release: () => {
+        if (released) return
+        released = true
+        state.store.release()
+      },
+    }
   }
-  const fingerprint = createHash('sha1')
-    .update(JSON.stringify([raw.headTarget ?? null, raw.headOid ?? null, [...raw.refs].sort(), packNames]))
-    .digest('hex')
-  let entry = states.get(gitdir)
-  if (entry?.fingerprint !== fingerprint) {
-    const previous = entry?.state
-    const next = { fingerprint, state: buildState(gitdir, fingerprint, raw, packNames, previous) }
-    entry = next
-    states.set(gitdir, next)
-    next.state.catch(() => {
-      if (states.get(gitdir) === next) states.delete(gitdir)
-    })
-    evictOldStates()
+
+  /**
+   * Whether a state is still the repository's latest. Work that finishes after a ref change must
+   * not put its results into the caches, which were cleared for the new refs.
+   */
+  isCurrent(state: RepositoryState): boolean {
+    return this.#states.get(state.gitdir)?.fingerprint === state.fingerprint
   }
-  // Keep the map in least-recently-used order.
-  states.delete(gitdir)
-  states.set(gitdir, entry)
-  const state = await entry.state
-  state.store.retain()
-  let released = false
-  return {
-    state,
-    release: () => {
-      if (released) return
-      released = true
-      state.store.release()
-    },
+
+  /** Forgets a repository (e.g. when it is deleted), closing its files once no request uses them. */
+  forget(gitdir: string): void {
+    const entry = this.#states.get(gitdir)
+    this.#states.delete(gitdir)
+    forgetRefDependentEntries(this.caches, gitdir)
+    entry?.state.then(
+      (old) => {
+        old.store.retire()
+      },
+      () => {},
+    )
+  }
+
+  async #build(
+    gitdir: string,
+    fingerprint: string,
+    raw: RawRefs,
+    packNames: string[],
+    previousBuild: Promise<RepositoryState> | undefined,
+  ): Promise<RepositoryState> {
+    forgetRefDependentEntries(this.caches, gitdir)
+    return await buildState(gitdir, fingerprint, raw, packNames, previousBuild, this.caches)
+  }
+
+  #evictOld(): void {
+    for (const [gitdir, entry] of this.#states) {
+      if (this.#states.size <= MAX_OPEN_REPOSITORIES) break
+      this.#states.delete(gitdir)
+      entry.state.then(
+        (old) => {
+          old.store.retire()
+        },
+        () => {},
+      )
+    }
   }
 }
 
@@ -104,15 +156,15 @@ async function buildState(
   raw: RawRefs,
   packNames: string[],
   previousBuild: Promise<RepositoryState> | undefined,
+  caches: GitCaches,
 ): Promise<RepositoryState> {
-  forgetRefDependentEntries(gitdir)
   const previous = await previousBuild?.catch(() => undefined)
   const packKey = packNames.join('\n')
   // Refs move far more often than packs: keep the open packs unless the set of packs changed.
   const store =
     previous?.packKey === packKey
       ? previous.store
-      : await ObjectStore.open(gitdir, packNames, gitCaches().objects, gitCaches().packBlocks)
+      : await ObjectStore.open(gitdir, packNames, caches.objects, caches.packBlocks)
   if (previous !== undefined && previous.store !== store) previous.store.retire()
   const sorted = [...raw.refs].sort(([a], [b]) => compareBytes(a, b))
   // Tag objects are read all at once: one version tag per ref, each a small file to open.
@@ -154,38 +206,4 @@ export async function peel(store: ObjectStore, oid: string): Promise<string> {
 
 function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b))
-}
-
-function evictOldStates(): void {
-  for (const [gitdir, entry] of states) {
-    if (states.size <= MAX_OPEN_REPOSITORIES) break
-    states.delete(gitdir)
-    entry.state.then(
-      (old) => {
-        old.store.retire()
-      },
-      () => {},
-    )
-  }
-}
-
-/**
- * Whether a state is still the repository's latest. Work that finishes after a ref change must
- * not put its results into the caches, which were cleared for the new refs.
- */
-export function isCurrent(state: RepositoryState): boolean {
-  return states.get(state.gitdir)?.fingerprint === state.fingerprint
-}
-
-/** Forgets a repository (e.g. when it is deleted), closing its files once no request uses them. */
-export function forgetRepository(gitdir: string): void {
-  const entry = states.get(gitdir)
-  states.delete(gitdir)
-  forgetRefDependentEntries(gitdir)
-  entry?.state.then(
-    (old) => {
-      old.store.retire()
-    },
-    () => {},
-  )
 }

@@ -2,10 +2,10 @@ import { Readable } from 'node:stream'
 
 import { type ClientOptions, parseClientCapabilities } from './capabilities.js'
 import { negotiate } from './negotiate.js'
-import { preparePack } from './pack-response.js'
+import type { PackResponses, PreparedPack } from './pack-response.js'
 import { encodePktLine } from './pkt-line.js'
 import { isPublic } from './reachability.js'
-import { openRepository, type RepositoryState } from './repository-state.js'
+import type { OpenRepositories, RepositoryState } from './repository-state.js'
 import { frameSideBand } from './side-band.js'
 import { parseUploadRequest } from './upload-request.js'
 
@@ -20,13 +20,14 @@ export interface UploadPackOptions {
  * pack, framed in side-band when the client asked for it. Malformed bodies throw a GIT_BAD_REQUEST error.
  */
 export async function uploadPack(
+  server: { repositories: OpenRepositories; packs: PackResponses },
   gitdir: string,
   body: Buffer,
   options: UploadPackOptions = {},
 ): Promise<Buffer | Readable> {
   const request = parseUploadRequest(body)
   if (request.end === 'empty') return Buffer.alloc(0)
-  const lease = await openRepository(gitdir)
+  const lease = await server.repositories.open(gitdir)
   let streaming = false
   try {
     const { state } = lease
@@ -42,7 +43,7 @@ export async function uploadPack(
       async (oid) => await isPublic(state, oid),
     )
     if (request.end !== 'done') return Buffer.concat(negotiation.lines)
-    const pack = await preparePack(state, {
+    const pack = await server.packs.prepare(state, {
       wants: request.wants,
       common: negotiation.common,
       includeTag: client.includeTag,
@@ -59,7 +60,7 @@ export async function uploadPack(
 
 async function* responseChunks(
   ackLines: Buffer[],
-  pack: Awaited<ReturnType<typeof preparePack>>,
+  pack: PreparedPack,
   client: ClientOptions,
   options: UploadPackOptions,
 ): AsyncGenerator<Buffer> {

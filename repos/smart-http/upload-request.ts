@@ -1,4 +1,5 @@
 import { gitProtocolError } from '../errors.js'
+import { isOid } from '../git/object-types.js'
 import { parsePktLines, pktLineText } from './pkt-line.js'
 
 /** One stateless-RPC `POST git-upload-pack` body, protocol v0. */
@@ -14,7 +15,6 @@ export interface UploadRequest {
   end: 'done' | 'flush' | 'empty'
 }
 
-const OID = /^[0-9a-fA-F]{40}$/
 const UNSUPPORTED = /^(shallow|deepen|deepen-since|deepen-not|filter)( |$)/
 
 /**
@@ -38,7 +38,7 @@ export function parseUploadRequest(body: Buffer): UploadRequest {
     }
     if (!text.startsWith('want ')) throw gitProtocolError(`expected a want line, got ${quote(text)}`)
     const [oid = '', ...capabilities] = text.slice(5).split(' ')
-    if (!OID.test(oid)) throw gitProtocolError(`want line has an invalid object id: ${quote(text)}`)
+    if (!isOid(oid.toLowerCase())) throw gitProtocolError(`want line has an invalid object id: ${quote(text)}`)
     const normal = oid.toLowerCase()
     if (!request.wants.includes(normal)) request.wants.push(normal)
     request.capabilities.push(...capabilities.filter((word) => word !== ''))
@@ -64,7 +64,7 @@ export function parseUploadRequest(body: Buffer): UploadRequest {
     }
     if (!text.startsWith('have ')) throw gitProtocolError(`expected a have line or done, got ${quote(text)}`)
     const oid = text.slice(5)
-    if (!OID.test(oid)) throw gitProtocolError(`have line has an invalid object id: ${quote(text)}`)
+    if (!isOid(oid.toLowerCase())) throw gitProtocolError(`have line has an invalid object id: ${quote(text)}`)
     request.haves.push(oid.toLowerCase())
   }
   if (request.end === 'empty') throw gitProtocolError('request ends without a flush packet or done')

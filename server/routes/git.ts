@@ -3,13 +3,12 @@ import zlib from 'node:zlib'
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
-import { advertiseRefs } from '../../repos/smart-http/advertise-refs.js'
-import { uploadPack } from '../../repos/smart-http/upload-pack.js'
+import type { GitRepository } from '../../engine/git-repository.js'
 import { RequestError, toFault } from '../errors.js'
 
 export interface GitRoutesOptions {
-  /** Checks the caller may read the function's history; returns its bare repository's path. */
-  authorizeGit: (request: FastifyRequest, functionId: string) => Promise<string>
+  /** Checks the caller may read the function's history; returns its repository. */
+  authorizeGit: (request: FastifyRequest, functionId: string) => Promise<GitRepository>
 }
 
 const REPO_NAME = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.git$/
@@ -43,7 +42,7 @@ export async function gitRoutes(app: FastifyInstance, opts: GitRoutesOptions): P
   })
   app.setErrorHandler(async (error, request, reply) => await sendError(request, reply, error))
 
-  const repositoryFor = async (request: FastifyRequest<{ Params: { repo: string } }>): Promise<string> => {
+  const repositoryFor = async (request: FastifyRequest<{ Params: { repo: string } }>): Promise<GitRepository> => {
     const match = REPO_NAME.exec(request.params.repo)
     if (match?.[1] === undefined) throw new RequestError('ROUTE_NOT_FOUND', 'Repository not found.')
     return await opts.authorizeGit(request, match[1].toLowerCase())
@@ -58,7 +57,7 @@ export async function gitRoutes(app: FastifyInstance, opts: GitRoutesOptions): P
       if (service !== 'git-upload-pack') {
         return await sendText(reply, 400, 'Only the smart HTTP protocol is served: ask for ?service=git-upload-pack.\n')
       }
-      const body = await advertiseRefs(await repositoryFor(request))
+      const body = await (await repositoryFor(request)).advertiseRefs()
       return await reply
         .header('Content-Type', 'application/x-git-upload-pack-advertisement')
         .header('Cache-Control', 'no-cache')
@@ -70,9 +69,9 @@ export async function gitRoutes(app: FastifyInstance, opts: GitRoutesOptions): P
     '/git/:repo/git-upload-pack',
     { bodyLimit: MAX_BODY_BYTES },
     async (request, reply) => {
-      const gitdir = await repositoryFor(request)
+      const repository = await repositoryFor(request)
       const body = await requestBody(request)
-      const result = await uploadPack(gitdir, body, {
+      const result = await repository.uploadPack(body, {
         onError: (error) => {
           request.log.error({ err: error }, 'git upload-pack failed while sending a pack')
         },

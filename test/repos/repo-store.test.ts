@@ -25,3 +25,13 @@ t.test('a new repository is whole and valid to git; temp files of cut-off writes
   await store.remove('f1')
   t.same(await store.list(), [])
 })
+
+t.test('removing a repository tells whoever holds it open to let go, once per removal', async (t) => {
+  const forgotten: string[] = []
+  const store = new RepoStore(t.testdir(), { forget: (gitdir) => forgotten.push(gitdir) })
+  await store.prepare()
+  const gitdir = await store.create('f2')
+  await store.remove('f2')
+  await store.remove('f2')
+  t.same(forgotten, [gitdir], 'told once; the second removal finds nothing to remove')
+})

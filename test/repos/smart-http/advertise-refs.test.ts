@@ -2,9 +2,12 @@ import path from 'node:path'
 
 import t from 'tap'
 
-import { advertiseRefs } from '../../../repos/smart-http/advertise-refs.js'
+import { GitServer } from '../../../repos/smart-http/git-server.js'
 import { parsePktLines, pktLineText } from '../../../repos/smart-http/pkt-line.js'
 import { git, makeFixture, testDir } from './fixture.js'
+
+/** One server for the whole file, as a process has one. */
+const server = new GitServer()
 
 function lines(body: Buffer): Array<string | null> {
   return parsePktLines(body).map((line) => (line.kind === 'data' ? pktLineText(line.payload) : null))
@@ -13,7 +16,7 @@ function lines(body: Buffer): Array<string | null> {
 for (const packed of [false, true]) {
   t.test(`advertises HEAD, main and version tags with peeled lines (${packed ? 'packed' : 'loose'})`, async (t) => {
     const fixture = await makeFixture(testDir(t), { packed })
-    const body = lines(await advertiseRefs(fixture.gitdir))
+    const body = lines(await server.advertiseRefs(fixture.gitdir))
     t.equal(body[0], '# service=git-upload-pack')
     t.equal(body[1], null, 'flush after the banner')
     t.equal(body[body.length - 1], null, 'flush at the end')
@@ -56,7 +59,7 @@ for (const packed of [false, true]) {
 t.test('an empty repository advertises its capabilities on a capabilities^{} line', async (t) => {
   const gitdir = path.join(testDir(t), 'empty.git')
   await git(['init', '-q', '--bare', '-b', 'main', gitdir], { cwd: path.dirname(gitdir) })
-  const body = lines(await advertiseRefs(gitdir))
+  const body = lines(await server.advertiseRefs(gitdir))
   t.equal(body.length, 4)
   t.match(body[2], /^0{40} capabilities\^\{\}\0/)
   t.notMatch(body[2], /symref=/, 'an unborn HEAD is not announced')
@@ -64,14 +67,14 @@ t.test('an empty repository advertises its capabilities on a capabilities^{} lin
 
 t.test('a deleted tag disappears and a new one appears at the next request', async (t) => {
   const fixture = await makeFixture(testDir(t))
-  t.match(lines(await advertiseRefs(fixture.gitdir)).join('\n'), /refs\/tags\/v3/)
+  t.match(lines(await server.advertiseRefs(fixture.gitdir)).join('\n'), /refs\/tags\/v3/)
   await git(['update-ref', '-d', 'refs/tags/v3'], { cwd: fixture.gitdir })
   await git(['tag', '-a', 'v4', '-m', 'four', 'main'], { cwd: fixture.gitdir })
-  const text = lines(await advertiseRefs(fixture.gitdir)).join('\n')
+  const text = lines(await server.advertiseRefs(fixture.gitdir)).join('\n')
   t.notMatch(text, /refs\/tags\/v3/)
   t.match(text, /refs\/tags\/v4\^\{\}/)
 })
 
 t.test('a missing repository is NOT_FOUND', async (t) => {
-  await t.rejects(advertiseRefs(path.join(testDir(t), 'nope.git')), { code: 'NOT_FOUND' })
+  await t.rejects(server.advertiseRefs(path.join(testDir(t), 'nope.git')), { code: 'NOT_FOUND' })
 })

@@ -3,6 +3,7 @@ import path from 'node:path'
 
 import Fastify, { type FastifyInstance } from 'fastify'
 
+import { GitServer as TagstoneGitServer } from '../../../repos/smart-http/git-server.js'
 import { gitRoutes } from '../../../server/routes/git.js'
 import { runGit } from '../../helpers/git.js'
 
@@ -172,6 +173,7 @@ export async function serveRepositories(
   repositories: Record<string, string>,
   options: { requireAuth?: boolean } = {},
 ): Promise<GitServer> {
+  const server = new TagstoneGitServer()
   const app = Fastify()
   await app.register(gitRoutes, {
     authorizeGit: async (request, functionId) => {
@@ -181,7 +183,7 @@ export async function serveRepositories(
       }
       const gitdir = repositories[functionId]
       if (gitdir === undefined) throw Object.assign(new Error('Function not found.'), { code: 'FUNCTION_NOT_FOUND' })
-      return gitdir
+      return server.repository(gitdir)
     },
   })
   await app.listen({ host: '127.0.0.1', port: 0 })

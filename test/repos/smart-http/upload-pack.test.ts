@@ -5,10 +5,12 @@ import t from 'tap'
 
 import { RepoError as GitProtocolError } from '../../../repos/errors.js'
 import { LOOSE_STREAM_BYTES } from '../../../repos/pack/loose-stream.js'
-import { gitCaches } from '../../../repos/smart-http/caches.js'
-import { uploadPack } from '../../../repos/smart-http/upload-pack.js'
+import { GitServer } from '../../../repos/smart-http/git-server.js'
 import { addVersion, type Fixture, git, makeFixture, testDir } from './fixture.js'
 import { collect, decodeResponse, expectedObjects, indexPack, packObjectCount, requestBody } from './wire.js'
+
+/** One server for the whole file, as a process has one. */
+const server = new GitServer()
 
 const CLONE_CAPS = 'multi_ack_detailed side-band-64k ofs-delta include-tag no-progress agent=git/2.39.5'
 const PLAIN_CAPS = 'side-band-64k ofs-delta no-progress'
@@ -27,7 +29,7 @@ for (const packed of [false, true]) {
     const fixture = await makeFixture(path.join(dir), { packed })
     const tips = await advertisedTips(fixture)
     const response = decodeResponse(
-      await collect(await uploadPack(fixture.gitdir, requestBody(tips, CLONE_CAPS))),
+      await collect(await server.uploadPack(fixture.gitdir, requestBody(tips, CLONE_CAPS))),
       true,
     )
     t.same(response.lines, ['NAK'])
@@ -44,9 +46,15 @@ t.test('raw and small side-band framings carry the same valid pack, with progres
   const dir = testDir(t)
   const fixture = await makeFixture(path.join(dir, 'f'))
   const tips = await advertisedTips(fixture)
-  const raw = decodeResponse(await collect(await uploadPack(fixture.gitdir, requestBody(tips, 'ofs-delta'))), false)
+  const raw = decodeResponse(
+    await collect(await server.uploadPack(fixture.gitdir, requestBody(tips, 'ofs-delta'))),
+    false,
+  )
   t.same(raw.lines, ['NAK'])
-  const small = decodeResponse(await collect(await uploadPack(fixture.gitdir, requestBody(tips, 'side-band'))), true)
+  const small = decodeResponse(
+    await collect(await server.uploadPack(fixture.gitdir, requestBody(tips, 'side-band'))),
+    true,
+  )
   t.same(small.pack, raw.pack)
   t.match(small.progress, /Enumerating objects: \d+, done\.\n/)
   t.same(await indexPack(raw.pack, path.join(dir, 'scratch.git')), await expectedObjects(fixture.gitdir, tips))
@@ -60,7 +68,7 @@ t.test('side-band packets never exceed their size limits', async (t) => {
     ['side-band-64k', 65520],
     ['side-band', 1000],
   ] as const) {
-    const body = await collect(await uploadPack(fixture.gitdir, requestBody(tips, caps)))
+    const body = await collect(await server.uploadPack(fixture.gitdir, requestBody(tips, caps)))
     let at = 0
     let largest = 0
     while (at < body.length) {
@@ -82,7 +90,7 @@ t.test('an incremental fetch sends only what the common haves lack', async (t) =
   const v4 = await rev(fixture, 'v4')
   const unknown = 'e'.repeat(40)
   const response = decodeResponse(
-    await collect(await uploadPack(fixture.gitdir, requestBody([newMain, v4], PLAIN_CAPS, [unknown, oldMain]))),
+    await collect(await server.uploadPack(fixture.gitdir, requestBody([newMain, v4], PLAIN_CAPS, [unknown, oldMain]))),
     true,
   )
   t.same(response.lines, [`ACK ${oldMain}`], 'plain v0: one ACK for the first common have, then the pack')
@@ -97,7 +105,7 @@ t.test('plain v0 negotiation rounds answer ACK or NAK and no pack', async (t) =>
   const main = await rev(fixture, 'main')
   const unknown = 'e'.repeat(40)
   const round = async (haves: string[]): Promise<string> =>
-    (await collect(await uploadPack(fixture.gitdir, requestBody([main], PLAIN_CAPS, haves, 'flush')))).toString()
+    (await collect(await server.uploadPack(fixture.gitdir, requestBody([main], PLAIN_CAPS, haves, 'flush')))).toString()
   t.equal(await round([unknown]), '0008NAK\n')
   t.equal(
     await round([unknown, c2, c1]),
@@ -107,7 +115,7 @@ t.test('plain v0 negotiation rounds answer ACK or NAK and no pack', async (t) =>
   t.equal(await round([]), '0008NAK\n')
   // The final request of a clone that found nothing in common: NAK, then the pack.
   const done = decodeResponse(
-    await collect(await uploadPack(fixture.gitdir, requestBody([main], PLAIN_CAPS, [unknown]))),
+    await collect(await server.uploadPack(fixture.gitdir, requestBody([main], PLAIN_CAPS, [unknown]))),
     true,
   )
   t.same(done.lines, ['NAK'])
@@ -121,7 +129,8 @@ t.test('multi_ack_detailed rounds: common, ready and NAK as git expects', async 
   const unknown = 'e'.repeat(40)
   const caps = 'multi_ack_detailed side-band-64k'
   const round = async (haves: string[], end: 'flush' | 'done' = 'flush'): Promise<string[]> =>
-    decodeResponse(await collect(await uploadPack(fixture.gitdir, requestBody([main], caps, haves, end))), true).lines
+    decodeResponse(await collect(await server.uploadPack(fixture.gitdir, requestBody([main], caps, haves, end))), true)
+      .lines
   t.same(await round([unknown]), ['NAK'])
   t.same(
     await round([c2]),
@@ -142,14 +151,14 @@ t.test('wants outside the advertised history get an ERR line', async (t) => {
   const fixture = await makeFixture(testDir(t))
   const main = await rev(fixture, 'main')
   const errFor = async (oid: string): Promise<string> =>
-    (await collect(await uploadPack(fixture.gitdir, requestBody([main, oid], CLONE_CAPS)))).toString()
+    (await collect(await server.uploadPack(fixture.gitdir, requestBody([main, oid], CLONE_CAPS)))).toString()
   t.equal(await errFor(fixture.archiveBlob), `004aERR upload-pack: not our ref ${fixture.archiveBlob}\n`)
   t.match(await errFor('f'.repeat(40)), /^004aERR upload-pack: not our ref f{40}\n$/)
   const tree = await rev(fixture, 'main^{tree}')
   t.match(await errFor(tree), /not our ref/, 'a tree is never a want')
   // An older commit is reachable from main: git's stateless upload-pack serves it, and so do we.
   const older = decodeResponse(
-    await collect(await uploadPack(fixture.gitdir, requestBody([fixture.commits[0] ?? ''], CLONE_CAPS))),
+    await collect(await server.uploadPack(fixture.gitdir, requestBody([fixture.commits[0] ?? ''], CLONE_CAPS))),
     true,
   )
   t.same(older.lines, ['NAK'])
@@ -165,8 +174,10 @@ t.test('haves outside the public history are not acknowledged, so hidden objects
   const main = await rev(fixture, 'main')
   const tree = await rev(fixture, 'main^{tree}')
   const round = async (caps: string, haves: string[]): Promise<string[]> =>
-    decodeResponse(await collect(await uploadPack(fixture.gitdir, requestBody([main], caps, haves, 'flush'))), true)
-      .lines
+    decodeResponse(
+      await collect(await server.uploadPack(fixture.gitdir, requestBody([main], caps, haves, 'flush'))),
+      true,
+    ).lines
   t.same(await round(PLAIN_CAPS, [fixture.archiveBlob]), ['NAK'])
   t.same(await round('multi_ack_detailed', [fixture.archiveBlob, tree]), ['NAK'])
   t.same(await round('multi_ack_detailed', [fixture.commits[0] ?? '']), [
@@ -192,7 +203,9 @@ t.test('a big loose object is recompressed as a stream and arrives intact', asyn
   const oldMain = fixture.commits[2] ?? ''
   const newMain = await rev(fixture, 'main')
   const response = decodeResponse(
-    await collect(await uploadPack(fixture.gitdir, requestBody([newMain], 'side-band-64k ofs-delta', [oldMain]))),
+    await collect(
+      await server.uploadPack(fixture.gitdir, requestBody([newMain], 'side-band-64k ofs-delta', [oldMain])),
+    ),
     true,
   )
   const objects = await indexPack(response.pack, path.join(dir, 'scratch.git'))
@@ -206,13 +219,13 @@ t.test('include-tag brings the tags of the commits sent; without it they stay ou
   const main = await rev(fixture, 'main')
   const tags = [await rev(fixture, 'refs/tags/v1'), await rev(fixture, 'refs/tags/v3')]
   const withTags = decodeResponse(
-    await collect(await uploadPack(fixture.gitdir, requestBody([main], 'side-band-64k include-tag'))),
+    await collect(await server.uploadPack(fixture.gitdir, requestBody([main], 'side-band-64k include-tag'))),
     true,
   )
   const objects = await indexPack(withTags.pack, path.join(dir, 'a.git'))
   t.ok(tags.every((tag) => objects.includes(tag)))
   const without = decodeResponse(
-    await collect(await uploadPack(fixture.gitdir, requestBody([main], 'side-band-64k'))),
+    await collect(await server.uploadPack(fixture.gitdir, requestBody([main], 'side-band-64k'))),
     true,
   )
   const bare = await indexPack(without.pack, path.join(dir, 'b.git'))
@@ -232,13 +245,13 @@ t.test('deltas stored in packs are reused, by offset or by name, never thin', as
   await git(['gc', '-q', '--aggressive'], { cwd: fixture.gitdir })
   const tips = await advertisedTips(fixture)
   for (const caps of ['side-band-64k ofs-delta', 'side-band-64k']) {
-    const body = await collect(await uploadPack(fixture.gitdir, requestBody(tips, caps)))
+    const body = await collect(await server.uploadPack(fixture.gitdir, requestBody(tips, caps)))
     const response = decodeResponse(body, true)
     const objects = await indexPack(response.pack, path.join(dir, `${caps.length}.git`))
     t.same(objects, await expectedObjects(fixture.gitdir, tips), `${caps}: complete and valid`)
   }
   const withProgress = decodeResponse(
-    await collect(await uploadPack(fixture.gitdir, requestBody(tips, 'side-band-64k ofs-delta'))),
+    await collect(await server.uploadPack(fixture.gitdir, requestBody(tips, 'side-band-64k ofs-delta'))),
     true,
   )
   t.match(withProgress.progress, /Total \d+ \(delta [1-9]\d*\)/, 'some deltas were reused')
@@ -247,7 +260,7 @@ t.test('deltas stored in packs are reused, by offset or by name, never thin', as
   const newest = await rev(fixture, 'main')
   const fetch = decodeResponse(
     await collect(
-      await uploadPack(
+      await server.uploadPack(
         fixture.gitdir,
         requestBody([newest], 'side-band-64k ofs-delta', [await rev(fixture, 'v6^{commit}')]),
       ),
@@ -262,20 +275,20 @@ t.test('deltas stored in packs are reused, by offset or by name, never thin', as
 t.test('packs are cached per refs, wants and haves, and dropped when refs change', async (t) => {
   const fixture = await makeFixture(testDir(t))
   const tips = await advertisedTips(fixture)
-  const first = await collect(await uploadPack(fixture.gitdir, requestBody(tips, CLONE_CAPS)))
-  const packsBefore = gitCaches().packs.size
-  const second = await collect(await uploadPack(fixture.gitdir, requestBody(tips, CLONE_CAPS)))
+  const first = await collect(await server.uploadPack(fixture.gitdir, requestBody(tips, CLONE_CAPS)))
+  const packsBefore = server.caches.packs.size
+  const second = await collect(await server.uploadPack(fixture.gitdir, requestBody(tips, CLONE_CAPS)))
   t.same(second, first, 'the same answer again')
-  t.equal(gitCaches().packs.size, packsBefore, 'served from the cache, nothing new stored')
+  t.equal(server.caches.packs.size, packsBefore, 'served from the cache, nothing new stored')
   await addVersion(fixture, 'v4')
-  const afterChange = await collect(await uploadPack(fixture.gitdir, requestBody(tips, CLONE_CAPS)))
+  const afterChange = await collect(await server.uploadPack(fixture.gitdir, requestBody(tips, CLONE_CAPS)))
   t.same(afterChange, first, 'same wants give the same pack after a ref change')
-  t.ok(gitCaches().packs.size <= packsBefore, 'but the old entry was dropped and rebuilt')
+  t.ok(server.caches.packs.size <= packsBefore, 'but the old entry was dropped and rebuilt')
 })
 
 t.test('client garbage is a GitProtocolError, an empty want list an empty answer', async (t) => {
   const fixture = await makeFixture(testDir(t))
-  await t.rejects(uploadPack(fixture.gitdir, Buffer.from('hello world')), GitProtocolError)
-  await t.rejects(uploadPack(fixture.gitdir, Buffer.from('0009want\n0000')), GitProtocolError)
-  t.equal((await collect(await uploadPack(fixture.gitdir, Buffer.from('0000')))).length, 0)
+  await t.rejects(server.uploadPack(fixture.gitdir, Buffer.from('hello world')), GitProtocolError)
+  await t.rejects(server.uploadPack(fixture.gitdir, Buffer.from('0009want\n0000')), GitProtocolError)
+  t.equal((await collect(await server.uploadPack(fixture.gitdir, Buffer.from('0000')))).length, 0)
 })

@@ -4,8 +4,8 @@ import { join } from 'node:path'
 
 import t from 'tap'
 
-import { deleteRef, listRefs, readRef, writeRef } from '../../repos/refs.js'
-import { git } from '../helpers/git.js'
+import { deleteRef, listRefs, readRef, writeRef } from '../../../repos/git/refs.js'
+import { git } from '../../helpers/git.js'
 
 function bareRepoWithTags(dir: string): { gitdir: string; commit: string } {
   const gitdir = join(dir, 'r.git')

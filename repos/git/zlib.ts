@@ -4,7 +4,7 @@ import zlib from 'node:zlib'
 /**
  * Small buffers are (de)compressed synchronously: a hop to the thread pool costs more than the
  * work. Large ones go to the pool so one big file never stalls every other request, and so that
- * several entries of a pack can be compressed on several cores at once.
+ * several objects can be compressed on several cores at once.
  */
 const SYNC_LIMIT = 32 * 1024
 
@@ -20,8 +20,17 @@ export async function inflate(data: Buffer, expectedSize?: number): Promise<Buff
   return await inflateAsync(data, options)
 }
 
-export async function deflate(data: Buffer): Promise<Buffer> {
-  const options = { level: PACK_COMPRESSION_LEVEL }
+/** Loose objects keep zlib's default level, as git writes them; packs pass `PACK_COMPRESSION_LEVEL`. */
+export async function deflate(data: Uint8Array, level: number = zlib.constants.Z_DEFAULT_COMPRESSION): Promise<Buffer> {
+  const options = { level }
   if (data.length <= SYNC_LIMIT) return zlib.deflateSync(data, options)
   return await deflateAsync(data, options)
+}
+
+/**
+ * Inflates as much of a truncated zlib stream as its bytes allow: how the header in front of a
+ * big object is read without inflating the object. Throws when the bytes are not zlib at all.
+ */
+export function inflatePrefix(data: Buffer): Buffer {
+  return zlib.inflateSync(data, { finishFlush: zlib.constants.Z_SYNC_FLUSH })
 }

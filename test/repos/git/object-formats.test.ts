@@ -2,10 +2,11 @@ import { join } from 'node:path'
 
 import t from 'tap'
 
-import { formatCommit, formatTag, formatTree, parseHeaders, type TreeEntry } from '../../repos/object-formats.js'
-import { hashObject, ObjectWriter } from '../../repos/objects.js'
-import { RepoStore } from '../../repos/repo-store.js'
-import { git, gitBytes } from '../helpers/git.js'
+import { hashObject } from '../../../repos/git/loose-objects.js'
+import { formatCommit, formatTag, formatTree, parseHeaders, type TreeEntry } from '../../../repos/git/object-formats.js'
+import { ObjectWriter } from '../../../repos/git/object-writer.js'
+import { RepoStore } from '../../../repos/repo-store.js'
+import { git, gitBytes } from '../../helpers/git.js'
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
 const sig = (time: number) => ({ name: 'tagstone', email: 'tagstone@localhost', time })

@@ -1,0 +1,147 @@
+import { readdir, readFile, unlink } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+
+import { syncDirectory, writeFileDurably } from '../durable-fs.js'
+import { resolvePackedRef } from './isomorphic.js'
+import { isOid } from './object-types.js'
+
+/**
+ * Refs are written as loose files, atomically and durably. Reads also see `packed-refs` and
+ * deletes also drop a packed copy, so a repository whose refs an operator packed with
+ * `git pack-refs` still reads and deletes right.
+ */
+
+export interface PackedRef {
+  name: string
+  oid: string
+  /** The `^<oid>` line under an annotated tag: what it finally names. */
+  peeled?: string
+  /** Lines of the file this ref takes (its own, and its peel line), from `line`. */
+  line: number
+  lines: number
+}
+
+/** The refs of a `packed-refs` file's text; `# pack-refs with:` trait lines and anything malformed are skipped. */
+export function parsePackedRefs(text: string): PackedRef[] {
+  const refs: PackedRef[] = []
+  const lines = text.split('\n')
+  lines.forEach((line, index) => {
+    const last = refs.at(-1)
+    if (line.startsWith('^')) {
+      if (last !== undefined && last.line + last.lines === index && isOid(line.slice(1, 41))) {
+        last.peeled = line.slice(1, 41)
+        last.lines += 1
+      }
+      return
+    }
+    const oid = line.slice(0, 40)
+    if (isOid(oid) && line[40] === ' ') refs.push({ name: line.slice(41).trim(), oid, line: index, lines: 1 })
+  })
+  return refs
+}
+
+/** The refs of a repository's `packed-refs` file; none when there is no such file. */
+export async function readPackedRefs(gitdir: string): Promise<PackedRef[]> {
+  const text = await readPackedRefsText(gitdir)
+  return text === undefined ? [] : parsePackedRefs(text)
+}
+
+async function readPackedRefsText(gitdir: string): Promise<string | undefined> {
+  try {
+    return await readFile(join(gitdir, 'packed-refs'), 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw err
+  }
+}
+
+/** The oid a ref names, loose file first, then `packed-refs`; null when neither has it. */
+export async function readRef(gitdir: string, ref: string): Promise<string | null> {
+  try {
+    return (await readFile(join(gitdir, ref), 'utf8')).trim()
+  } catch {
+    return await resolvePackedRef(gitdir, ref)
+  }
+}
+
+export async function writeRef(gitdir: string, ref: string, oid: string): Promise<void> {
+  const path = join(gitdir, ref)
+  // Not beside the ref: a leftover `refs/heads/main.tmp-x` would be a broken ref to git.
+  await writeFileDurably(path, `${oid}\n`, { dir: gitdir, prefix: 'tmp_ref_' })
+  await syncDirectory(dirname(path))
+}
+
+export async function deleteRef(gitdir: string, ref: string): Promise<void> {
+  const removed = await unlink(join(gitdir, ref)).then(
+    () => true,
+    (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err
+      return false
+    },
+  )
+  if (removed) await syncDirectory(dirname(join(gitdir, ref)))
+  await dropPackedRef(gitdir, ref)
+}
+
+/**
+ * Drops a packed copy of `ref` (after an operator's `git pack-refs`), which would
+ * otherwise resurrect it. The file is rewritten atomically and durably, as git
+ * does; a crash mid-write must not lose every other packed ref.
+ */
+async function dropPackedRef(gitdir: string, ref: string): Promise<void> {
+  const text = await readPackedRefsText(gitdir)
+  if (text === undefined) return
+  const dropped = new Set<number>()
+  for (const packed of parsePackedRefs(text)) {
+    if (packed.name !== ref) continue
+    for (let i = 0; i < packed.lines; i++) dropped.add(packed.line + i)
+  }
+  if (dropped.size === 0) return
+  const next = text
+    .split('\n')
+    .filter((_line, index) => !dropped.has(index))
+    .join('\n')
+  await writeFileDurably(join(gitdir, 'packed-refs'), next)
+  await syncDirectory(gitdir)
+}
+
+/**
+ * Every ref under a prefix (e.g. `refs/tags/`) or several, loose or packed, loose winning, with the oid it
+ * names. A loose ref caught half-written by a concurrent update does not parse and is skipped.
+ */
+export async function listRefs(gitdir: string, prefix: string | string[]): Promise<Map<string, string>> {
+  const dirs = (Array.isArray(prefix) ? prefix : [prefix]).map((p) => p.replace(/\/$/, ''))
+  const [packed, ...loose] = await Promise.all([
+    readPackedRefs(gitdir),
+    ...dirs.map(async (dir) => await listLooseRefs(gitdir, dir)),
+  ])
+  const out = new Map<string, string>()
+  for (const ref of packed) if (dirs.some((dir) => ref.name.startsWith(`${dir}/`))) out.set(ref.name, ref.oid)
+  for (const [name, oid] of loose.flat()) out.set(name, oid)
+  return out
+}
+
+async function listLooseRefs(gitdir: string, dir: string): Promise<Array<[string, string]>> {
+  let entries: Array<{ name: string; isDirectory: () => boolean }>
+  try {
+    entries = await readdir(join(gitdir, dir), { withFileTypes: true })
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return []
+    throw error
+  }
+  const found = await Promise.all(
+    entries.map(async (entry): Promise<Array<[string, string]>> => {
+      const name = `${dir}/${entry.name}`
+      if (entry.isDirectory()) return await listLooseRefs(gitdir, name)
+      if (entry.name.endsWith('.lock')) return []
+      try {
+        const oid = (await readFile(join(gitdir, name), 'utf8')).trim()
+        return isOid(oid) ? [[name, oid]] : []
+      } catch {
+        return [] // deleted between readdir and read
+      }
+    }),
+  )
+  return found.flat()
+}
