@@ -1,4 +1,4 @@
-import { settleOperation } from '../recovery.js'
+import { settleOperation } from '../operations/settle-operation.js'
 import { type AdminDeps, type AdminTarget, withAdminDeps } from './admin-deps.js'
 import { checkFunction } from './check-function.js'
 import { type FsckReport, type Problem, type Refusal, sameProblem } from './problems.js'

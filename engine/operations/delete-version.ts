@@ -1,0 +1,44 @@
+import { deleteVersionTag } from '../../repos/version-tags.js'
+import { findVersion } from '../access.js'
+import type { RequestContext } from '../context.js'
+import { EngineError } from '../errors.js'
+import { buryVersion, type VersionPayload } from './bury-version.js'
+import { type OperationDefinition, planAsGiven } from './operation.js'
+
+interface DeleteVersion {
+  input: { ctx: RequestContext; functionId: string; number: string | number }
+  plan: { ctx: RequestContext; functionId: string; number: string | number }
+  payload: VersionPayload
+  state: undefined
+  written: void
+  result: void
+}
+
+/**
+ * Deletes version N: its tag goes, its number stays used. Refused while an
+ * alias points at it. The reserve hides it ('deleting'), so after a crash it is finished.
+ */
+export const deleteVersion: OperationDefinition<'delete-version', DeleteVersion> = {
+  kind: 'delete-version',
+  functionOf: ({ functionId }) => functionId,
+  prepare: planAsGiven,
+
+  reserve(deps, { ctx, functionId, number }) {
+    const v = findVersion(deps, ctx, functionId, number, 'own')
+    const aliases = deps.sql.aliasesOfVersion(v.function_id, v.version_number)
+    if (aliases.length > 0) {
+      throw new EngineError(
+        'VERSION_IN_USE',
+        `Version ${v.version_number} is used by alias(es) ${aliases.map((a) => a.name).join(', ')}; delete or move them first.`,
+      )
+    }
+    deps.sql.setVersionState('deleting', v.id)
+    return { functionId: v.function_id, payload: { versionId: v.id, number: v.version_number }, state: undefined }
+  },
+
+  git: (deps, { functionId, payload }) => deleteVersionTag(deps.repos.gitdir(functionId), `v${payload.number}`),
+  confirm: (deps, { functionId, payload }) => buryVersion.settleRows(deps, functionId, payload),
+  result: () => {},
+
+  ...buryVersion,
+}
