@@ -16,7 +16,7 @@ const notFound = (id: string) => new EngineError('FUNCTION_NOT_FOUND', `Function
 
 /** The active function `id` as `ctx` may see it for `access`, or the error that hides it. */
 export function findFunction(deps: EngineDeps, ctx: RequestContext, id: string, access: Access): FunctionRow {
-  const row = deps.sql.functionById(requireUuid(id, 'function id'))
+  const row = deps.sql.functionById({ id: requireUuid(id, 'function id') })
   if (!row || row.state !== 'active') throw notFound(id)
   if (row.project_id === ctx.projectId) return row
   if (access === 'read' && ctx.role === 'admin') return row
@@ -56,7 +56,7 @@ export function findVersion(
 ): VersionRow {
   const fn = findFunction(deps, ctx, functionId, access)
   const n = parseVersionNumber(raw)
-  const row = deps.sql.liveVersion(fn.id, n)
+  const row = deps.sql.liveVersion({ function_id: fn.id, version_number: n })
   if (!row)
     throw new EngineError('VERSION_NOT_FOUND', `Version ${n} of function ${fn.id} not found.`, {
       function_id: fn.id,

@@ -51,7 +51,7 @@ export function listFunctions(
   }
   const rows = filter.allProjects
     ? deps.sql.activeFunctions()
-    : deps.sql.activeFunctionsOfProject(filter.projectId ?? ctx.projectId)
+    : deps.sql.activeFunctionsOfProject({ project_id: filter.projectId ?? ctx.projectId })
   return rows.map((row) => presentFunction(deps, row))
 }
 

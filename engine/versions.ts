@@ -25,7 +25,7 @@ export function createVersion(
 
 export function listVersions(deps: EngineDeps, ctx: RequestContext, functionId: string): VersionRecord[] {
   const fn = findFunction(deps, ctx, functionId, 'read')
-  return deps.sql.liveVersions(fn.id).map((v) => presentVersion(deps, v))
+  return deps.sql.liveVersions({ function_id: fn.id }).map((v) => presentVersion(deps, v))
 }
 
 export function getVersion(
@@ -45,9 +45,9 @@ export async function downloadVersion(
   n: string | number,
 ): Promise<Download> {
   const v = findVersion(deps, ctx, functionId, n, 'read')
-  const pkg = deps.sql.packageByCommit(v.function_id, v.commit_oid)!
+  const pkg = deps.sql.packageByCommitOrThrow({ function_id: v.function_id, commit_oid: v.commit_oid })
   const bytes = await readPackageBytes(deps, pkg)
-  deps.sql.setVersionStatus('available', formatTime(deps.now()), v.id, 'available')
+  deps.sql.setVersionStatus({ id: v.id, status: 'available', updated_at: formatTime(deps.now()) })
   return { bytes, md5sum: pkg.md5sum, filename: `${v.function_id}_v${v.version_number}.zip` }
 }
 
@@ -66,6 +66,8 @@ export function detachVersion(deps: EngineDeps, ctx: RequestContext, functionId:
   requireAdmin(ctx, 'detach a function version')
   if (parseVersionNumber(n) === 0) return detachFunction(deps, ctx, functionId)
   const v = findVersion(deps, ctx, functionId, n, 'read')
-  deps.sql.setVersionStatus('detached', formatTime(deps.now()), v.id, 'detached')
-  deps.archives.drop(deps.sql.packageByCommit(v.function_id, v.commit_oid)!.archive_blob)
+  deps.sql.setVersionStatus({ id: v.id, status: 'detached', updated_at: formatTime(deps.now()) })
+  deps.archives.drop(
+    deps.sql.packageByCommitOrThrow({ function_id: v.function_id, commit_oid: v.commit_oid }).archive_blob,
+  )
 }

@@ -20,6 +20,6 @@ export const buryVersion = {
     await deps.repos.sweepTemporaryFiles(functionId)
   },
   settleRows(deps: SettleDeps, _functionId: string, payload: VersionPayload): void {
-    deps.sql.buryVersion(formatTime(deps.now()), payload.versionId)
+    deps.sql.buryVersion({ id: payload.versionId, deleted_at: formatTime(deps.now()) })
   },
 }

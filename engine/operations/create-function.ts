@@ -71,10 +71,10 @@ export const createFunction: OperationDefinition<'create-function', CreateFuncti
 
   confirm(deps, { functionId }, pkg) {
     deps.sql.insertPackage(pkg)
-    deps.sql.setFunctionHead(pkg.commit_oid, null, functionId)
+    deps.sql.setFunctionHead({ id: functionId, head_commit: pkg.commit_oid, updated_at: null })
   },
 
-  result: (deps, { functionId }) => presentFunction(deps, deps.sql.functionById(functionId)!),
+  result: (deps, { functionId }) => presentFunction(deps, deps.sql.functionByIdOrThrow({ id: functionId })),
 
   ...removeFunction,
 }

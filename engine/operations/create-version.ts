@@ -39,7 +39,7 @@ export const createVersion: OperationDefinition<'create-version', CreateVersion>
     const at = wholeSeconds(deps.now())
     const fn = findFunction(deps, ctx, functionId, 'own')
     const pkg = currentPackage(deps, fn)
-    const newest = deps.sql.newestLiveVersion(fn.id)
+    const newest = deps.sql.newestLiveVersion({ function_id: fn.id })
     if (newest && newest.tree_oid === pkg.tree_oid) {
       throw new EngineError(
         'VERSION_UNCHANGED',
@@ -47,12 +47,12 @@ export const createVersion: OperationDefinition<'create-version', CreateVersion>
         { version: newest.version_number },
       )
     }
-    if (deps.sql.countLiveVersions(fn.id)!.n >= deps.limits.maxVersions) {
+    if (deps.sql.countLiveVersions({ function_id: fn.id }) >= deps.limits.maxVersions) {
       throw new EngineError('VERSION_LIMIT', `Can not exceed maximum number(${deps.limits.maxVersions}) of versions.`, {
         max: deps.limits.maxVersions,
       })
     }
-    const number = deps.sql.takeVersionNumber(fn.id)!.version_counter
+    const number = deps.sql.takeVersionNumber({ id: fn.id }).version_counter
     const versionId = newId()
     deps.sql.insertPendingVersion({
       id: versionId,
@@ -76,10 +76,11 @@ export const createVersion: OperationDefinition<'create-version', CreateVersion>
     }),
 
   confirm(deps, { payload }, tagOid) {
-    deps.sql.confirmVersion(tagOid, payload.versionId)
+    deps.sql.confirmVersion({ id: payload.versionId, tag_oid: tagOid })
   },
 
-  result: (deps, { functionId, payload }) => presentVersion(deps, deps.sql.liveVersion(functionId, payload.number)!),
+  result: (deps, { functionId, payload }) =>
+    presentVersion(deps, deps.sql.liveVersionOrThrow({ function_id: functionId, version_number: payload.number })),
 
   ...buryVersion,
 }

@@ -24,14 +24,14 @@ export const deleteFunction: OperationDefinition<'delete-function', DeleteFuncti
 
   reserve(deps, { ctx, id }) {
     const fn = findFunctionToDelete(deps, ctx, id)
-    const aliases = deps.sql.aliasesOfFunction(fn.id)
+    const aliases = deps.sql.aliasesOfFunction({ function_id: fn.id })
     if (aliases.length > 0) {
       throw new EngineError(
         'FUNCTION_IN_USE',
         `Function ${fn.id} is used by alias(es) ${aliases.map((a) => a.name).join(', ')}; delete or move them first.`,
       )
     }
-    deps.sql.setFunctionState('deleting', fn.id)
+    deps.sql.setFunctionState({ id: fn.id, state: 'deleting' })
     return { functionId: fn.id, payload: {}, state: undefined }
   },
 

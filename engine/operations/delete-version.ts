@@ -25,14 +25,14 @@ export const deleteVersion: OperationDefinition<'delete-version', DeleteVersion>
 
   reserve(deps, { ctx, functionId, number }) {
     const v = findVersion(deps, ctx, functionId, number, 'own')
-    const aliases = deps.sql.aliasesOfVersion(v.function_id, v.version_number)
+    const aliases = deps.sql.aliasesOfVersion({ function_id: v.function_id, function_version: v.version_number })
     if (aliases.length > 0) {
       throw new EngineError(
         'VERSION_IN_USE',
         `Version ${v.version_number} is used by alias(es) ${aliases.map((a) => a.name).join(', ')}; delete or move them first.`,
       )
     }
-    deps.sql.setVersionState('deleting', v.id)
+    deps.sql.setVersionState({ id: v.id, state: 'deleting' })
     return { functionId: v.function_id, payload: { versionId: v.id, number: v.version_number }, state: undefined }
   },
 

@@ -7,6 +7,6 @@ import type { SettleDeps } from './operation.js'
 export const removeFunction = {
   settleGit: (deps: SettleDeps, functionId: string) => deps.repos.remove(functionId),
   settleRows: (deps: SettleDeps, functionId: string) => {
-    deps.sql.deleteFunction(functionId)
+    deps.sql.deleteFunction({ id: functionId })
   },
 }

@@ -1,6 +1,6 @@
 import type { EngineDeps } from '../deps.js'
 import { formatTime } from '../time.js'
-import { AlreadyDone, type OperationDefinition, type OperationTypes } from './operation.js'
+import { AlreadyDone, type OperationDefinition, type OperationTypes, type Reservation } from './operation.js'
 import { definitionOf, type InputOf, type OperationKind, type ResultOf } from './registry.js'
 import { settleOperation } from './settle-operation.js'
 
@@ -27,29 +27,50 @@ async function runLocked<T extends OperationTypes>(
 ): Promise<T['result']> {
   const plan = await definition.prepare(deps, input)
   if (plan instanceof AlreadyDone) return plan.result
-  const { reserved, operationId } = deps.db
-    .transaction(() => {
-      const reserved = definition.reserve(deps, plan)
-      const operationId = deps.sql.insertOperation(
-        reserved.functionId,
-        definition.kind,
-        JSON.stringify(reserved.payload),
-        formatTime(deps.now()),
-      )!.id
-      return { reserved, operationId }
-    })
-    .immediate()
+  const reserved = reserveOperation(deps, definition, plan)
   try {
-    const written = await definition.git(deps, reserved)
-    deps.db.transaction(() => {
-      definition.confirm(deps, reserved, written)
-      deps.sql.deleteOperation(operationId)
-    })()
+    confirmOperation(deps, definition, reserved, await definition.git(deps, reserved))
   } catch (err) {
     // A confirm that committed has closed the operation; one that threw has not.
-    const op = deps.sql.pendingOperations().find((o) => o.id === operationId)
+    const op = deps.sql.operationById({ id: reserved.operationId })
     if (op) await settleOperation(deps, op).catch(() => {})
     throw err
   }
   return definition.result(deps, reserved)
+}
+
+/** A reservation with the id of the journal row that covers it. */
+export type Journaled<T extends OperationTypes> = Reservation<T> & { operationId: number }
+
+/** The reserve, and the journal row naming what settling needs, committed together. */
+export function reserveOperation<T extends OperationTypes>(
+  deps: EngineDeps,
+  definition: OperationDefinition<string, T>,
+  plan: T['plan'],
+): Journaled<T> {
+  return deps.db
+    .transaction(() => {
+      const reserved = definition.reserve(deps, plan)
+      const row = deps.sql.insertOperation({
+        function_id: reserved.functionId,
+        kind: definition.kind,
+        payload: JSON.stringify(reserved.payload),
+        created_at: formatTime(deps.now()),
+      })
+      return { ...reserved, operationId: row.id }
+    })
+    .immediate()
+}
+
+/** The confirm, and the deletion of the journal row, committed together. */
+export function confirmOperation<T extends OperationTypes>(
+  deps: EngineDeps,
+  definition: OperationDefinition<string, T>,
+  reserved: Journaled<T>,
+  written: T['written'],
+): void {
+  deps.db.transaction(() => {
+    definition.confirm(deps, reserved, written)
+    deps.sql.deleteOperation({ id: reserved.operationId })
+  })()
 }

@@ -17,7 +17,7 @@ export async function settleOperation(deps: SettleDeps, op: OperationRow): Promi
   await definition.settleGit(deps, op.function_id, payload)
   deps.db.transaction(() => {
     definition.settleRows(deps, op.function_id, payload)
-    deps.sql.deleteOperation(op.id)
+    deps.sql.deleteOperation({ id: op.id })
   })()
 }
 

@@ -26,7 +26,7 @@ interface Upload {
 }
 
 const present = (deps: Parameters<typeof presentFunction>[0], id: string) =>
-  presentFunction(deps, deps.sql.functionById(id)!)
+  presentFunction(deps, deps.sql.functionByIdOrThrow({ id }))
 
 /**
  * Changes a function's metadata, its package, or both, atomically. A package
@@ -86,7 +86,7 @@ export const upload: OperationDefinition<'upload', Upload> = {
   confirm(deps, { functionId, state: { pkg, merged } }) {
     deps.sql.insertPackage(pkg)
     deps.sql.updateFunctionFields(merged)
-    deps.sql.setFunctionHead(pkg.commit_oid, merged.updated_at, functionId)
+    deps.sql.setFunctionHead({ id: functionId, head_commit: pkg.commit_oid, updated_at: merged.updated_at })
   },
 
   result: (deps, { functionId }) => present(deps, functionId),
@@ -94,7 +94,7 @@ export const upload: OperationDefinition<'upload', Upload> = {
   async settleGit(deps, functionId, payload) {
     // `main` goes back to the head SQLite records, not the payload's `previous`: when a confirm
     // failed without a crash, later uploads may have been confirmed on top before this is settled.
-    const recorded = deps.sql.functionById(functionId)?.head_commit ?? payload.previous
+    const recorded = deps.sql.functionById({ id: functionId })?.head_commit ?? payload.previous
     if (await deps.repos.exists(functionId))
       await unpublishPackage(deps.repos.gitdir(functionId), { commit: payload.commit, previous: recorded })
     // Settling runs under the function's lock or before the server listens: no write is under way here.
