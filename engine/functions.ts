@@ -19,7 +19,7 @@ export interface FunctionInput {
 
 /** Creates a function from a package: a new repository whose `main` holds one commit. */
 export function createFunction(deps: EngineDeps, ctx: RequestContext, input: FunctionInput): Promise<FunctionRecord> {
-  return runOperation(deps, 'create-function', { ctx, id: newId(), input })
+  return runOperation(deps, 'create-function', { ctx, functionId: newId(), input })
 }
 
 /**
@@ -32,12 +32,12 @@ export function updateFunction(
   id: string,
   input: FunctionInput,
 ): Promise<FunctionRecord> {
-  return runOperation(deps, 'upload', { ctx, id, input })
+  return runOperation(deps, 'upload', { ctx, functionId: id, input })
 }
 
 /** Deletes a function with its versions and repository; refused while an alias points at it. */
 export function deleteFunction(deps: EngineDeps, ctx: RequestContext, id: string): Promise<void> {
-  return runOperation(deps, 'delete-function', { ctx, id })
+  return runOperation(deps, 'delete-function', { ctx, functionId: id })
 }
 
 export function listFunctions(

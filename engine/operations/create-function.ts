@@ -13,7 +13,7 @@ import type { OperationDefinition } from './operation.js'
 import { removeFunction } from './remove-function.js'
 
 interface CreateFunction {
-  input: { ctx: RequestContext; id: string; input: FunctionInput }
+  input: { ctx: RequestContext; functionId: string; input: FunctionInput }
   plan: {
     row: Omit<FunctionRow, 'head_commit' | 'version_counter' | 'state' | 'updated_at'>
     prepared: PreparedPackage
@@ -30,11 +30,8 @@ interface CreateFunction {
  * whose `main` holds one commit, then the package row that makes it active.
  * Undone after a crash: the client never saw it.
  */
-export const createFunction: OperationDefinition<'create-function', CreateFunction> = {
-  kind: 'create-function',
-  functionOf: ({ id }) => id,
-
-  async prepare(deps, { ctx, id, input }) {
+export const createFunction: OperationDefinition<CreateFunction> = {
+  async prepare(deps, { ctx, functionId, input }) {
     const fields = parseFunctionFields(input.fields, deps.limits)
     const runtimeId = optionalText('runtime_id', input.fields.runtime_id) ?? null
     const code = parseCode(input.code)
@@ -43,7 +40,7 @@ export const createFunction: OperationDefinition<'create-function', CreateFuncti
     const prepared = await preparePackage(input.package, code, deps.limits)
     const at = wholeSeconds(deps.now())
     const row = {
-      id,
+      id: functionId,
       project_id: ctx.projectId,
       name: fields.name ?? null,
       description: fields.description ?? null,

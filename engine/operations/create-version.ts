@@ -8,16 +8,15 @@ import { currentPackage, presentVersion } from '../present.js'
 import type { VersionRecord } from '../records.js'
 import { formatTime, wholeSeconds } from '../time.js'
 import { buryVersion, type VersionPayload } from './bury-version.js'
-import type { OperationDefinition } from './operation.js'
+import { type OperationDefinition, planAsGiven, type StepTypes } from './operation.js'
 
-interface CreateVersion {
+type CreateVersion = StepTypes<{
   input: { ctx: RequestContext; functionId: string; input: { description?: FieldValue } }
-  plan: { ctx: RequestContext; functionId: string; description: string }
   payload: VersionPayload & { commit: string }
   state: { description: string; at: Date }
   written: string
   result: VersionRecord
-}
+}>
 
 /**
  * Makes version N of a function: reserve the number in SQLite, write the
@@ -25,17 +24,11 @@ interface CreateVersion {
  * when the code has not changed since the newest version or the maximum is
  * reached. Undone after a crash, but its number stays used.
  */
-export const createVersion: OperationDefinition<'create-version', CreateVersion> = {
-  kind: 'create-version',
-  functionOf: ({ functionId }) => functionId,
+export const createVersion: OperationDefinition<CreateVersion> = {
+  prepare: planAsGiven,
 
-  prepare: async (_deps, { ctx, functionId, input }) => ({
-    ctx,
-    functionId,
-    description: optionalText('description', input.description) ?? '',
-  }),
-
-  reserve(deps, { ctx, functionId, description }) {
+  reserve(deps, { ctx, functionId, input }) {
+    const description = optionalText('description', input.description) ?? ''
     const at = wholeSeconds(deps.now())
     const fn = findFunction(deps, ctx, functionId, 'own')
     const pkg = currentPackage(deps, fn)

@@ -1,29 +1,20 @@
 import { findFunctionToDelete } from '../access.js'
 import type { RequestContext } from '../context.js'
 import { EngineError } from '../errors.js'
-import { type OperationDefinition, planAsGiven } from './operation.js'
+import { type OperationDefinition, planAsGiven, type StepTypes } from './operation.js'
 import { removeFunction } from './remove-function.js'
 
-interface DeleteFunction {
-  input: { ctx: RequestContext; id: string }
-  plan: { ctx: RequestContext; id: string }
-  payload: Record<string, never>
-  state: undefined
-  written: void
-  result: void
-}
+type DeleteFunction = StepTypes<{ input: { ctx: RequestContext; functionId: string }; payload: Record<string, never> }>
 
 /**
  * Deletes a function with its versions and repository; refused while an alias
  * points at it. The reserve hides it ('deleting'), so after a crash it is finished.
  */
-export const deleteFunction: OperationDefinition<'delete-function', DeleteFunction> = {
-  kind: 'delete-function',
-  functionOf: ({ id }) => id,
+export const deleteFunction: OperationDefinition<DeleteFunction> = {
   prepare: planAsGiven,
 
-  reserve(deps, { ctx, id }) {
-    const fn = findFunctionToDelete(deps, ctx, id)
+  reserve(deps, { ctx, functionId }) {
+    const fn = findFunctionToDelete(deps, ctx, functionId)
     const aliases = deps.sql.aliasesOfFunction({ function_id: fn.id })
     if (aliases.length > 0) {
       throw new EngineError(

@@ -3,24 +3,18 @@ import { findVersion } from '../access.js'
 import type { RequestContext } from '../context.js'
 import { EngineError } from '../errors.js'
 import { buryVersion, type VersionPayload } from './bury-version.js'
-import { type OperationDefinition, planAsGiven } from './operation.js'
+import { type OperationDefinition, planAsGiven, type StepTypes } from './operation.js'
 
-interface DeleteVersion {
+type DeleteVersion = StepTypes<{
   input: { ctx: RequestContext; functionId: string; number: string | number }
-  plan: { ctx: RequestContext; functionId: string; number: string | number }
   payload: VersionPayload
-  state: undefined
-  written: void
-  result: void
-}
+}>
 
 /**
  * Deletes version N: its tag goes, its number stays used. Refused while an
  * alias points at it. The reserve hides it ('deleting'), so after a crash it is finished.
  */
-export const deleteVersion: OperationDefinition<'delete-version', DeleteVersion> = {
-  kind: 'delete-version',
-  functionOf: ({ functionId }) => functionId,
+export const deleteVersion: OperationDefinition<DeleteVersion> = {
   prepare: planAsGiven,
 
   reserve(deps, { ctx, functionId, number }) {

@@ -5,8 +5,8 @@ export type SettleDeps = Pick<EngineDeps, 'db' | 'sql' | 'repos' | 'now'>
 
 /** The types one operation passes from step to step. */
 export interface OperationTypes {
-  /** What the caller hands `runOperation`. */
-  input: unknown
+  /** What the caller hands `runOperation`; the function named is the one whose lock the operation holds. */
+  input: { functionId: string }
   /** What `prepare` hands the reserve. */
   plan: unknown
   /** Kept as JSON in the journal row: all that settling has after a crash. */
@@ -17,6 +17,16 @@ export interface OperationTypes {
   written: unknown
   result: unknown
 }
+
+/**
+ * An operation's types from those it names; unnamed, the plan is the input, and
+ * there is no state, nothing written for the confirm, and no result.
+ */
+export type StepTypes<T extends Pick<OperationTypes, 'input' | 'payload'> & Partial<OperationTypes>> = Omit<
+  { plan: T['input']; state: undefined; written: void; result: void },
+  keyof T
+> &
+  T
 
 /** What a reserve made: the journal row's function and payload, and the state for the later steps. */
 export interface Reservation<T extends OperationTypes> {
@@ -36,11 +46,7 @@ export class AlreadyDone<R> {
  * (a repository made or removed, a ref moved or deleted) happens in `git`,
  * between the reserve and the confirm, so the journal row covers it.
  */
-export interface OperationDefinition<K extends string, T extends OperationTypes> {
-  /** The journal row's `kind`: never renamed, as old journal rows name it. */
-  readonly kind: K
-  /** The function whose writes this one queues behind. */
-  functionOf(input: T['input']): string
+export interface OperationDefinition<T extends OperationTypes> {
   /**
    * Under the lock, before the reserve: validation and reads, and at most git
    * objects no ref names yet (garbage after a crash, so no journal row is needed).

@@ -17,17 +17,18 @@ export function runOperation<K extends OperationKind>(
   input: InputOf<K>,
 ): Promise<ResultOf<K>> {
   const definition = definitionOf(kind)
-  return deps.locks.run(definition.functionOf(input), () => runLocked(deps, definition, input))
+  return deps.locks.run(input.functionId, () => runLocked(deps, kind, definition, input))
 }
 
 async function runLocked<T extends OperationTypes>(
   deps: EngineDeps,
-  definition: OperationDefinition<string, T>,
+  kind: string,
+  definition: OperationDefinition<T>,
   input: T['input'],
 ): Promise<T['result']> {
   const plan = await definition.prepare(deps, input)
   if (plan instanceof AlreadyDone) return plan.result
-  const reserved = reserveOperation(deps, definition, plan)
+  const reserved = reserveOperation(deps, kind, definition, plan)
   try {
     confirmOperation(deps, definition, reserved, await definition.git(deps, reserved))
   } catch (err) {
@@ -45,7 +46,8 @@ export type Journaled<T extends OperationTypes> = Reservation<T> & { operationId
 /** The reserve, and the journal row naming what settling needs, committed together. */
 export function reserveOperation<T extends OperationTypes>(
   deps: EngineDeps,
-  definition: OperationDefinition<string, T>,
+  kind: string,
+  definition: OperationDefinition<T>,
   plan: T['plan'],
 ): Journaled<T> {
   return deps.db
@@ -53,7 +55,7 @@ export function reserveOperation<T extends OperationTypes>(
       const reserved = definition.reserve(deps, plan)
       const row = deps.sql.insertOperation({
         function_id: reserved.functionId,
-        kind: definition.kind,
+        kind,
         payload: JSON.stringify(reserved.payload),
         created_at: formatTime(deps.now()),
       })
@@ -65,7 +67,7 @@ export function reserveOperation<T extends OperationTypes>(
 /** The confirm, and the deletion of the journal row, committed together. */
 export function confirmOperation<T extends OperationTypes>(
   deps: EngineDeps,
-  definition: OperationDefinition<string, T>,
+  definition: OperationDefinition<T>,
   reserved: Journaled<T>,
   written: T['written'],
 ): void {

@@ -17,7 +17,7 @@ type FunctionFields = Pick<FunctionRow, 'id' | 'name' | 'description' | 'entry' 
 }
 
 interface Upload {
-  input: { ctx: RequestContext; id: string; input: FunctionInput }
+  input: { ctx: RequestContext; functionId: string; input: FunctionInput }
   plan: { fn: FunctionRow; pkg: PackageRow; merged: FunctionFields }
   payload: { commit: string; previous: string | null }
   state: { pkg: PackageRow; merged: FunctionFields }
@@ -34,12 +34,9 @@ const present = (deps: Parameters<typeof presentFunction>[0], id: string) =>
  * no journal; new bytes make a commit, written before the reserve (no ref names
  * it yet) and published on `main` after it. Undone after a crash.
  */
-export const upload: OperationDefinition<'upload', Upload> = {
-  kind: 'upload',
-  functionOf: ({ id }) => id,
-
-  async prepare(deps, { ctx, id, input }) {
-    const fn = findFunction(deps, ctx, id, 'own')
+export const upload: OperationDefinition<Upload> = {
+  async prepare(deps, { ctx, functionId, input }) {
+    const fn = findFunction(deps, ctx, functionId, 'own')
     const fields = parseFunctionFields(input.fields, deps.limits)
     const code = parseCode(input.code)
     const current = currentPackage(deps, fn)

@@ -17,7 +17,9 @@ t.test('a git step that fails is settled at once and its error reaches the calle
   // A file where the new repository must go: creating the repository fails after the reserve.
   writeFileSync(gitdir, 'in the way')
   const input = { fields: { name: 'blocked' }, code: '{"source": "package"}', package: packageZip(1) }
-  await t.rejects(runOperation(engine.deps, 'create-function', { ctx: ADMIN, id, input }), { code: 'ENOTDIR' })
+  await t.rejects(runOperation(engine.deps, 'create-function', { ctx: ADMIN, functionId: id, input }), {
+    code: 'ENOTDIR',
+  })
   t.same(querySql(dataDir, `SELECT count(*) AS n FROM operations`), [{ n: 0 }], 'settled, nothing left for recovery')
   t.same(querySql(dataDir, `SELECT id FROM functions WHERE id = ?`, id), [], 'the create is undone')
   t.notOk(existsSync(gitdir))

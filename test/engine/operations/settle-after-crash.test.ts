@@ -27,7 +27,7 @@ async function crashAt<K extends OperationKind>(t: Test, dataDir: string, kind: 
     const definition = definitionOf(kind)
     const plan = await definition.prepare(deps, input)
     if (plan instanceof AlreadyDone) throw new Error(`${kind}: nothing to journal`)
-    const reserved = reserveOperation(deps, definition, plan)
+    const reserved = reserveOperation(deps, kind, definition, plan)
     if (cut === 'after reserve') return
     const written = await definition.git(deps, reserved)
     if (cut === 'after git') return
@@ -69,7 +69,7 @@ for (const cut of CUTS) {
     const f = await buildFixture(t.testdir())
     const id = newId()
     const input = { fields: { name: 'lost' }, code: '{"source": "package"}', package: packageZip(7) }
-    await crashAt(t, f.dataDir, 'create-function', { ctx: ADMIN, id, input }, cut)
+    await crashAt(t, f.dataDir, 'create-function', { ctx: ADMIN, functionId: id, input }, cut)
     await recoverAndCheck(t, f.dataDir, async () => {
       t.same(fn(f, id), [])
       t.notOk(existsSync(join(f.dataDir, 'repos', `${id}.git`)))
@@ -84,7 +84,7 @@ for (const cut of CUTS) {
       t,
       f.dataDir,
       'upload',
-      { ctx: ADMIN, id: f.functionId, input: { fields: {}, package: packageZip(9) } },
+      { ctx: ADMIN, functionId: f.functionId, input: { fields: {}, package: packageZip(9) } },
       cut,
     )
     await recoverAndCheck(t, f.dataDir, async () => {
@@ -118,7 +118,7 @@ for (const cut of CUTS) {
 
   t.test(`delete-function cut ${cut}: finished, no row and no repository`, async (t) => {
     const f = await buildFixture(t.testdir())
-    await crashAt(t, f.dataDir, 'delete-function', { ctx: ADMIN, id: f.functionId }, cut)
+    await crashAt(t, f.dataDir, 'delete-function', { ctx: ADMIN, functionId: f.functionId }, cut)
     await recoverAndCheck(t, f.dataDir, async () => {
       t.same(fn(f), [])
       t.same(querySql(f.dataDir, `SELECT count(*) AS n FROM versions`), [{ n: 0 }])
