@@ -2,7 +2,7 @@ import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
 import { EngineError } from './errors.js'
 import { requireUuid } from './ids.js'
-import type { FunctionRow } from './store/rows.js'
+import type { FunctionRow, VersionRow } from './store/rows.js'
 
 /**
  * How a call means to use a function:
@@ -16,7 +16,7 @@ const notFound = (id: string) => new EngineError('FUNCTION_NOT_FOUND', `Function
 
 /** The active function `id` as `ctx` may see it for `access`, or the error that hides it. */
 export function findFunction(deps: EngineDeps, ctx: RequestContext, id: string, access: Access): FunctionRow {
-  const row = deps.sql.functionById(requireUuid(id, 'function id'))
+  const row = deps.sql.functionById({ id: requireUuid(id, 'function id') })
   if (!row || row.state !== 'active') throw notFound(id)
   if (row.project_id === ctx.projectId) return row
   if (access === 'read' && ctx.role === 'admin') return row
@@ -36,4 +36,31 @@ export function findFunctionToDelete(deps: EngineDeps, ctx: RequestContext, id: 
 
 export function requireAdmin(ctx: RequestContext, action: string): void {
   if (ctx.role !== 'admin') throw new EngineError('ADMIN_ONLY', `Only an admin may ${action}.`)
+}
+
+/** A version number as a client may spell it: a number or a numeric string. */
+export function parseVersionNumber(raw: string | number): number {
+  const n = typeof raw === 'number' ? raw : /^\d{1,9}$/.test(raw) ? Number(raw) : NaN
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new EngineError('INVALID_FIELD', `Invalid version number '${raw}': must be a whole number.`)
+  return n
+}
+
+/** The live version N of a function `ctx` may see for `access`, or the error that hides it. */
+export function findVersion(
+  deps: EngineDeps,
+  ctx: RequestContext,
+  functionId: string,
+  raw: string | number,
+  access: Access,
+): VersionRow {
+  const fn = findFunction(deps, ctx, functionId, access)
+  const n = parseVersionNumber(raw)
+  const row = deps.sql.liveVersion({ function_id: fn.id, version_number: n })
+  if (!row)
+    throw new EngineError('VERSION_NOT_FOUND', `Version ${n} of function ${fn.id} not found.`, {
+      function_id: fn.id,
+      version: n,
+    })
+  return row
 }

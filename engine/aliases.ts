@@ -21,7 +21,7 @@ const VERSION_RANGE = { min: 0, max: Number.MAX_SAFE_INTEGER }
 /** Version 0 is the function's current code; any other must exist now. */
 function checkTarget(deps: EngineDeps, ctx: RequestContext, functionId: string, version: number): string {
   const fn = findFunction(deps, ctx, requireUuid(functionId, 'function id'), 'own')
-  if (version !== 0 && !deps.sql.liveVersion(fn.id, version)) {
+  if (version !== 0 && !deps.sql.liveVersion({ function_id: fn.id, version_number: version })) {
     throw new EngineError('ALIAS_VERSION_NOT_FOUND', `Version ${version} of function ${fn.id} does not exist.`, {
       function_id: fn.id,
       version,
@@ -31,7 +31,7 @@ function checkTarget(deps: EngineDeps, ctx: RequestContext, functionId: string, 
 }
 
 function findAlias(deps: EngineDeps, ctx: RequestContext, name: string): AliasRow {
-  const row = deps.sql.aliasByName(ctx.projectId, name)
+  const row = deps.sql.aliasByName({ project_id: ctx.projectId, name })
   if (!row) throw new EngineError('ALIAS_NOT_FOUND', `Alias ${name} not found.`, { name })
   return row
 }
@@ -46,7 +46,7 @@ export function createAlias(deps: EngineDeps, ctx: RequestContext, input: AliasI
   const description = optionalText('description', input.description) ?? null
   return deps.db.transaction(() => {
     const fid = checkTarget(deps, ctx, functionId, version)
-    if (deps.sql.aliasByName(ctx.projectId, name))
+    if (deps.sql.aliasByName({ project_id: ctx.projectId, name }))
       throw new EngineError('ALIAS_EXISTS', `Alias ${name} already exists.`, { name })
     const id = newId()
     deps.sql.insertAlias({
@@ -63,7 +63,7 @@ export function createAlias(deps: EngineDeps, ctx: RequestContext, input: AliasI
 }
 
 export function listAliases(deps: EngineDeps, ctx: RequestContext): AliasRecord[] {
-  return deps.sql.aliasesOfProject(ctx.projectId).map(presentAlias)
+  return deps.sql.aliasesOfProject({ project_id: ctx.projectId }).map(presentAlias)
 }
 
 export function getAlias(deps: EngineDeps, ctx: RequestContext, name: string): AliasRecord {
@@ -91,5 +91,5 @@ export function updateAlias(deps: EngineDeps, ctx: RequestContext, name: string,
 }
 
 export function deleteAlias(deps: EngineDeps, ctx: RequestContext, name: string): void {
-  deps.sql.deleteAlias(findAlias(deps, ctx, name).id)
+  deps.sql.deleteAlias({ id: findAlias(deps, ctx, name).id })
 }

@@ -1,18 +1,13 @@
-import { publishPackage } from '../repos/package-refs.js'
-import { findFunction, findFunctionToDelete, requireAdmin } from './access.js'
+import { findFunction, requireAdmin } from './access.js'
 import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
 import { EngineError } from './errors.js'
-import { type FieldValue, optionalText, parseCode, parseFunctionFields } from './function-fields.js'
+import type { FieldValue } from './function-fields.js'
 import { newId } from './ids.js'
-import { beginOperation, endOperation } from './journal.js'
-import { preparePackage } from './prepare-package.js'
+import { runOperation } from './operations/run-operation.js'
 import { currentPackage, presentFunction } from './present.js'
 import { readPackageBytes } from './read-package.js'
 import type { Download, FunctionRecord } from './records.js'
-import { orSettle } from './recovery.js'
-import { writeUpload } from './store-upload.js'
-import { formatTime, wholeSeconds } from './time.js'
 
 /** A create or update as the client sent it, before validation. */
 export interface FunctionInput {
@@ -23,45 +18,8 @@ export interface FunctionInput {
 }
 
 /** Creates a function from a package: a new repository whose `main` holds one commit. */
-export async function createFunction(
-  deps: EngineDeps,
-  ctx: RequestContext,
-  input: FunctionInput,
-): Promise<FunctionRecord> {
-  const fields = parseFunctionFields(input.fields, deps.limits)
-  const runtimeId = optionalText('runtime_id', input.fields.runtime_id) ?? null
-  const code = parseCode(input.code)
-  if (!input.package)
-    throw new EngineError('PACKAGE_REQUIRED', 'A code package (multipart file "package") is required.')
-  const prepared = await preparePackage(input.package, code, deps.limits)
-  const id = newId()
-  const at = wholeSeconds(deps.now())
-  const opId = deps.db.transaction(() => {
-    deps.sql.insertFunction({
-      id,
-      project_id: ctx.projectId,
-      name: fields.name ?? null,
-      description: fields.description ?? null,
-      runtime_id: runtimeId,
-      entry: fields.entry ?? 'main.main',
-      cpu: fields.cpu ?? deps.limits.cpu.default,
-      memory_size: fields.memory_size ?? deps.limits.memorySize.default,
-      timeout: fields.timeout ?? deps.limits.timeout.default,
-      created_at: formatTime(at),
-    })
-    return beginOperation(deps, id, 'create-function', {})
-  })()
-  await orSettle(deps, opId, async () => {
-    const gitdir = await deps.repos.create(id)
-    const pkg = await writeUpload(deps, id, prepared, null, at)
-    await publishPackage(gitdir, { commit: pkg.commit_oid, archiveBlob: pkg.archive_blob })
-    deps.db.transaction(() => {
-      deps.sql.insertPackage(pkg)
-      deps.sql.setFunctionHead(pkg.commit_oid, null, id)
-      endOperation(deps, opId)
-    })()
-  })
-  return presentFunction(deps, deps.sql.functionById(id)!)
+export function createFunction(deps: EngineDeps, ctx: RequestContext, input: FunctionInput): Promise<FunctionRecord> {
+  return runOperation(deps, 'create-function', { ctx, functionId: newId(), input })
 }
 
 /**
@@ -74,75 +32,12 @@ export function updateFunction(
   id: string,
   input: FunctionInput,
 ): Promise<FunctionRecord> {
-  return deps.locks.run(id, async () => {
-    const fn = findFunction(deps, ctx, id, 'own')
-    const fields = parseFunctionFields(input.fields, deps.limits)
-    const code = parseCode(input.code)
-    const current = currentPackage(deps, fn)
-    if (code.md5sum && code.md5sum === current.md5sum) {
-      throw new EngineError('CHECKSUM_NOT_CHANGED', 'The function code checksum is not changed.')
-    }
-    const prepared = input.package ? await preparePackage(input.package, code, deps.limits) : undefined
-    if (!prepared && code.md5sum) {
-      throw new EngineError('PACKAGE_REQUIRED', 'A new md5sum needs a new package (multipart file "package").')
-    }
-    const changed = prepared && prepared.md5sum !== current.md5sum ? prepared : undefined
-    const at = wholeSeconds(deps.now())
-    const merged = {
-      id: fn.id,
-      name: fields.name ?? fn.name,
-      description: fields.description ?? fn.description,
-      entry: fields.entry ?? fn.entry,
-      cpu: fields.cpu ?? fn.cpu,
-      memory_size: fields.memory_size ?? fn.memory_size,
-      timeout: fields.timeout ?? fn.timeout,
-      updated_at: formatTime(at),
-    }
-    const fieldsChanged = (['name', 'description', 'entry', 'cpu', 'memory_size', 'timeout'] as const).some(
-      (k) => merged[k] !== fn[k],
-    )
-    if (!changed) {
-      if (fieldsChanged) deps.sql.updateFunctionFields(merged)
-      return presentFunction(deps, deps.sql.functionById(fn.id)!)
-    }
-    const pkg = await writeUpload(deps, fn.id, changed, fn.head_commit, at)
-    const opId = deps.db.transaction(() =>
-      beginOperation(deps, fn.id, 'upload', { commit: pkg.commit_oid, previous: fn.head_commit }),
-    )()
-    await orSettle(deps, opId, async () => {
-      await publishPackage(deps.repos.gitdir(fn.id), { commit: pkg.commit_oid, archiveBlob: pkg.archive_blob })
-      deps.db.transaction(() => {
-        deps.sql.insertPackage(pkg)
-        deps.sql.updateFunctionFields(merged)
-        deps.sql.setFunctionHead(pkg.commit_oid, merged.updated_at, fn.id)
-        endOperation(deps, opId)
-      })()
-    })
-    return presentFunction(deps, deps.sql.functionById(fn.id)!)
-  })
+  return runOperation(deps, 'upload', { ctx, functionId: id, input })
 }
 
 /** Deletes a function with its versions and repository; refused while an alias points at it. */
 export function deleteFunction(deps: EngineDeps, ctx: RequestContext, id: string): Promise<void> {
-  return deps.locks.run(id, async () => {
-    const fn = findFunctionToDelete(deps, ctx, id)
-    const aliases = deps.sql.aliasesOfFunction(fn.id)
-    if (aliases.length > 0) {
-      throw new EngineError(
-        'FUNCTION_IN_USE',
-        `Function ${fn.id} is used by alias(es) ${aliases.map((a) => a.name).join(', ')}; delete or move them first.`,
-      )
-    }
-    const opId = deps.db.transaction(() => {
-      deps.sql.setFunctionState('deleting', fn.id)
-      return beginOperation(deps, fn.id, 'delete-function', {})
-    })()
-    await deps.repos.remove(fn.id)
-    deps.db.transaction(() => {
-      deps.sql.deleteFunction(fn.id)
-      endOperation(deps, opId)
-    })()
-  })
+  return runOperation(deps, 'delete-function', { ctx, functionId: id })
 }
 
 export function listFunctions(
@@ -156,7 +51,7 @@ export function listFunctions(
   }
   const rows = filter.allProjects
     ? deps.sql.activeFunctions()
-    : deps.sql.activeFunctionsOfProject(filter.projectId ?? ctx.projectId)
+    : deps.sql.activeFunctionsOfProject({ project_id: filter.projectId ?? ctx.projectId })
   return rows.map((row) => presentFunction(deps, row))
 }
 

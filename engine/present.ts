@@ -4,7 +4,7 @@ import type { AliasRecord, FunctionRecord, VersionRecord } from './records.js'
 import type { AliasRow, FunctionRow, PackageRow, VersionRow } from './store/rows.js'
 
 export function currentPackage(deps: EngineDeps, fn: FunctionRow): PackageRow {
-  const pkg = fn.head_commit ? deps.sql.packageByCommit(fn.id, fn.head_commit) : undefined
+  const pkg = fn.head_commit ? deps.sql.packageByCommit({ function_id: fn.id, commit_oid: fn.head_commit }) : undefined
   if (!pkg) throw new Error(`function ${fn.id} has no package for its head ${fn.head_commit}`)
   return pkg
 }
@@ -25,14 +25,14 @@ export function presentFunction(deps: EngineDeps, fn: FunctionRow): FunctionReco
     cpu: fn.cpu,
     memory_size: fn.memory_size,
     timeout: fn.timeout,
-    latest_version: deps.sql.newestLiveVersion(fn.id)?.version_number ?? 0,
+    latest_version: deps.sql.newestLiveVersion({ function_id: fn.id })?.version_number ?? 0,
     commit: pkg.commit_oid,
     tree: pkg.tree_oid,
   }
 }
 
 export function presentVersion(deps: EngineDeps, v: VersionRow): VersionRecord {
-  const pkg = deps.sql.packageByCommit(v.function_id, v.commit_oid)
+  const pkg = deps.sql.packageByCommit({ function_id: v.function_id, commit_oid: v.commit_oid })
   if (!pkg) throw new Error(`version ${v.function_id}/${v.version_number} has no package for ${v.commit_oid}`)
   return {
     id: v.id,

@@ -92,8 +92,8 @@ export class TokenStore {
 
   /** Revokes a token for good; revoking it again changes nothing. Undefined when there is no such token. */
   revokeToken(id: string): TokenRecord | undefined {
-    this.sql.revokeToken(formatTime(this.now()), id)
-    const row = this.sql.tokenById(id)
+    this.sql.revokeToken({ id, revoked_at: formatTime(this.now()) })
+    const row = this.sql.tokenById({ id })
     return row && present(row)
   }
 
@@ -102,7 +102,7 @@ export class TokenStore {
     if (secret.length !== SECRET_LENGTH || !secret.startsWith(PREFIX)) return null
     const hash = sha256(secret)
     // The lookup prefix only narrows the search; the whole hash decides, compared in constant time.
-    for (const row of this.sql.liveTokensByLookup(hash.toString('hex', 0, 8))) {
+    for (const row of this.sql.liveTokensByLookup({ lookup: hash.toString('hex', 0, 8) })) {
       if (timingSafeEqual(Buffer.from(row.hash, 'hex'), hash)) return { projectId: row.project_id, role: row.role }
     }
     return null
@@ -110,7 +110,7 @@ export class TokenStore {
 
   /** Whether any token was ever made (revoked ones count). */
   hasTokens(): boolean {
-    return this.sql.anyToken()
+    return this.sql.anyToken() !== undefined
   }
 
   /**
@@ -121,7 +121,7 @@ export class TokenStore {
   createFirstAdminToken(projectId: string, keep: (secret: string) => void): NewToken | undefined {
     return this.db
       .transaction(() => {
-        if (this.sql.anyToken()) return undefined
+        if (this.hasTokens()) return undefined
         const made = this.createToken({ projectId, role: 'admin', label: 'first start' })
         keep(made.token)
         return made

@@ -1,18 +1,13 @@
-import { deleteVersionTag, writeVersionTag } from '../repos/git/version-tags.js'
-import { findFunction, requireAdmin } from './access.js'
+import { findFunction, findVersion, parseVersionNumber, requireAdmin } from './access.js'
 import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
-import { EngineError } from './errors.js'
-import { type FieldValue, optionalText } from './function-fields.js'
+import type { FieldValue } from './function-fields.js'
 import { detachFunction } from './functions.js'
-import { newId } from './ids.js'
-import { beginOperation, endOperation } from './journal.js'
-import { currentPackage, presentVersion } from './present.js'
+import { runOperation } from './operations/run-operation.js'
+import { presentVersion } from './present.js'
 import { readPackageBytes } from './read-package.js'
 import type { Download, VersionRecord } from './records.js'
-import { orSettle } from './recovery.js'
-import type { VersionRow } from './store/rows.js'
-import { formatTime, wholeSeconds } from './time.js'
+import { formatTime } from './time.js'
 
 /**
  * Makes version N of a function: reserve the number in SQLite, write the
@@ -25,88 +20,12 @@ export function createVersion(
   functionId: string,
   input: { description?: FieldValue },
 ): Promise<VersionRecord> {
-  const description = optionalText('description', input.description) ?? ''
-  return deps.locks.run(functionId, async () => {
-    const at = wholeSeconds(deps.now())
-    const reserved = deps.db
-      .transaction(() => {
-        const fn = findFunction(deps, ctx, functionId, 'own')
-        const pkg = currentPackage(deps, fn)
-        const newest = deps.sql.newestLiveVersion(fn.id)
-        if (newest && newest.tree_oid === pkg.tree_oid) {
-          throw new EngineError(
-            'VERSION_UNCHANGED',
-            `Function package not changed since the latest version ${newest.version_number}.`,
-            { version: newest.version_number },
-          )
-        }
-        if (deps.sql.countLiveVersions(fn.id)!.n >= deps.limits.maxVersions) {
-          throw new EngineError(
-            'VERSION_LIMIT',
-            `Can not exceed maximum number(${deps.limits.maxVersions}) of versions.`,
-            { max: deps.limits.maxVersions },
-          )
-        }
-        const number = deps.sql.takeVersionNumber(fn.id)!.version_counter
-        const versionId = newId()
-        deps.sql.insertPendingVersion({
-          id: versionId,
-          function_id: fn.id,
-          version_number: number,
-          project_id: fn.project_id,
-          description,
-          commit_oid: pkg.commit_oid,
-          tree_oid: pkg.tree_oid,
-          created_at: formatTime(at),
-        })
-        const opId = beginOperation(deps, fn.id, 'create-version', { versionId, number, commit: pkg.commit_oid })
-        return { fn, number, versionId, opId, commit: pkg.commit_oid }
-      })
-      .immediate()
-    await orSettle(deps, reserved.opId, async () => {
-      const tagOid = await writeVersionTag(deps.repos.gitdir(reserved.fn.id), {
-        number: reserved.number,
-        commit: reserved.commit,
-        message: description,
-        time: at.getTime() / 1000,
-      })
-      deps.db.transaction(() => {
-        deps.sql.confirmVersion(tagOid, reserved.versionId)
-        endOperation(deps, reserved.opId)
-      })()
-    })
-    return presentVersion(deps, deps.sql.liveVersion(reserved.fn.id, reserved.number)!)
-  })
+  return runOperation(deps, 'create-version', { ctx, functionId, input })
 }
 
 export function listVersions(deps: EngineDeps, ctx: RequestContext, functionId: string): VersionRecord[] {
   const fn = findFunction(deps, ctx, functionId, 'read')
-  return deps.sql.liveVersions(fn.id).map((v) => presentVersion(deps, v))
-}
-
-function parseVersionNumber(raw: string | number): number {
-  const n = typeof raw === 'number' ? raw : /^\d{1,9}$/.test(raw) ? Number(raw) : NaN
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new EngineError('INVALID_FIELD', `Invalid version number '${raw}': must be a whole number.`)
-  return n
-}
-
-function findVersion(
-  deps: EngineDeps,
-  ctx: RequestContext,
-  functionId: string,
-  raw: string | number,
-  access: 'read' | 'own',
-): VersionRow {
-  const fn = findFunction(deps, ctx, functionId, access)
-  const n = parseVersionNumber(raw)
-  const row = deps.sql.liveVersion(fn.id, n)
-  if (!row)
-    throw new EngineError('VERSION_NOT_FOUND', `Version ${n} of function ${fn.id} not found.`, {
-      function_id: fn.id,
-      version: n,
-    })
-  return row
+  return deps.sql.liveVersions({ function_id: fn.id }).map((v) => presentVersion(deps, v))
 }
 
 export function getVersion(
@@ -126,9 +45,9 @@ export async function downloadVersion(
   n: string | number,
 ): Promise<Download> {
   const v = findVersion(deps, ctx, functionId, n, 'read')
-  const pkg = deps.sql.packageByCommit(v.function_id, v.commit_oid)!
+  const pkg = deps.sql.packageByCommitOrThrow({ function_id: v.function_id, commit_oid: v.commit_oid })
   const bytes = await readPackageBytes(deps, pkg)
-  deps.sql.setVersionStatus('available', formatTime(deps.now()), v.id, 'available')
+  deps.sql.setVersionStatus({ id: v.id, status: 'available', updated_at: formatTime(deps.now()) })
   return { bytes, md5sum: pkg.md5sum, filename: `${v.function_id}_v${v.version_number}.zip` }
 }
 
@@ -139,25 +58,7 @@ export function deleteVersion(
   functionId: string,
   n: string | number,
 ): Promise<void> {
-  return deps.locks.run(functionId, async () => {
-    const v = findVersion(deps, ctx, functionId, n, 'own')
-    const aliases = deps.sql.aliasesOfVersion(v.function_id, v.version_number)
-    if (aliases.length > 0) {
-      throw new EngineError(
-        'VERSION_IN_USE',
-        `Version ${v.version_number} is used by alias(es) ${aliases.map((a) => a.name).join(', ')}; delete or move them first.`,
-      )
-    }
-    const opId = deps.db.transaction(() => {
-      deps.sql.setVersionState('deleting', v.id)
-      return beginOperation(deps, v.function_id, 'delete-version', { versionId: v.id, number: v.version_number })
-    })()
-    await deleteVersionTag(deps.repos.gitdir(v.function_id), v.version_number)
-    deps.db.transaction(() => {
-      deps.sql.buryVersion(formatTime(deps.now()), v.id)
-      endOperation(deps, opId)
-    })()
-  })
+  return runOperation(deps, 'delete-version', { ctx, functionId, number: n })
 }
 
 /** Releases what is held for serving version N (0: the function itself). Admin only; idempotent. */
@@ -165,6 +66,8 @@ export function detachVersion(deps: EngineDeps, ctx: RequestContext, functionId:
   requireAdmin(ctx, 'detach a function version')
   if (parseVersionNumber(n) === 0) return detachFunction(deps, ctx, functionId)
   const v = findVersion(deps, ctx, functionId, n, 'read')
-  deps.sql.setVersionStatus('detached', formatTime(deps.now()), v.id, 'detached')
-  deps.archives.drop(deps.sql.packageByCommit(v.function_id, v.commit_oid)!.archive_blob)
+  deps.sql.setVersionStatus({ id: v.id, status: 'detached', updated_at: formatTime(deps.now()) })
+  deps.archives.drop(
+    deps.sql.packageByCommitOrThrow({ function_id: v.function_id, commit_oid: v.commit_oid }).archive_blob,
+  )
 }

@@ -1,18 +1,29 @@
 import { RepoStore } from '../../repos/repo-store.js'
 import type { EngineDeps } from '../deps.js'
 import { existingDatabasePath } from '../engine.js'
-import { type AdminStatements, prepareAdminStatements } from '../store/admin-statements.js'
-import { openDatabase } from '../store/open-database.js'
-import { prepareStatements } from '../store/statements.js'
+import type { SettleDeps } from '../operations/operation.js'
+import { type Db, openDatabase } from '../store/open-database.js'
+import { prepareReadStatements, prepareStatements, type ReadStatements } from '../store/statements.js'
 
-/** What the admin tools work with: the engine's own statements (for recovery), theirs, and the repositories. */
-export interface AdminDeps extends Pick<EngineDeps, 'db' | 'sql' | 'repos' | 'now'> {
-  admin: AdminStatements
+/** What the admin tools that only look work with: reads, and the repositories. */
+export interface AdminDeps extends Pick<EngineDeps, 'db' | 'repos' | 'now'> {
+  sql: ReadStatements
 }
 
-/** Admin deps over an engine's deps (tests, or a process that already holds an engine). */
-export function adminDepsOf(deps: Pick<EngineDeps, 'db' | 'sql' | 'repos' | 'now'>): AdminDeps {
-  return { db: deps.db, sql: deps.sql, repos: deps.repos, now: deps.now, admin: prepareAdminStatements(deps.db) }
+/** What repairs work with: the writes too, the very ones recovery settles with. */
+export type RepairDeps = SettleDeps
+
+/** A data directory (opened for the call and closed after) or the deps of an engine already open. */
+export type AdminTarget = string | RepairDeps
+
+/** Runs `work` on a read-only connection of its own (given a data directory), beside a running server. */
+export function withAdminDeps<T>(target: AdminTarget, work: (d: AdminDeps) => Promise<T>): Promise<T> {
+  return typeof target === 'string' ? withOwnConnection(target, false, prepareReadStatements, work) : work(target)
+}
+
+/** Runs `work` on a writable connection of its own (given a data directory). */
+export function withRepairDeps<T>(target: AdminTarget, work: (d: RepairDeps) => Promise<T>): Promise<T> {
+  return typeof target === 'string' ? withOwnConnection(target, true, prepareStatements, work) : work(target)
 }
 
 /**
@@ -21,25 +32,16 @@ export function adminDepsOf(deps: Pick<EngineDeps, 'db' | 'sql' | 'repos' | 'now
  * server waits on. Unlike `openEngine` it neither cleans `tmp/` nor runs
  * recovery, both of which would pull things from under a running server.
  */
-export function openAdminDeps(dataDir: string, options: { write?: boolean } = {}): AdminDeps & { close(): void } {
-  const db = openDatabase(existingDatabasePath(dataDir), { readonly: !options.write })
-  const deps = adminDepsOf({ db, sql: prepareStatements(db), repos: new RepoStore(dataDir), now: () => new Date() })
-  return { ...deps, close: () => db.close() }
-}
-
-/** A data directory (opened for the call and closed after) or the deps of an engine already open. */
-export type AdminTarget = string | Pick<EngineDeps, 'db' | 'sql' | 'repos' | 'now'>
-
-export async function withAdminDeps<T>(
-  target: AdminTarget,
-  options: { write?: boolean },
-  work: (d: AdminDeps) => Promise<T>,
+async function withOwnConnection<S, T>(
+  dataDir: string,
+  write: boolean,
+  prepare: (db: Db) => S,
+  work: (d: Pick<EngineDeps, 'db' | 'repos' | 'now'> & { sql: S }) => Promise<T>,
 ): Promise<T> {
-  if (typeof target !== 'string') return work(adminDepsOf(target))
-  const owned = openAdminDeps(target, options)
+  const db = openDatabase(existingDatabasePath(dataDir), { readonly: !write })
   try {
-    return await work(owned)
+    return await work({ db, sql: prepare(db), repos: new RepoStore(dataDir), now: () => new Date() })
   } finally {
-    owned.close()
+    db.close()
   }
 }

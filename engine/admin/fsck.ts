@@ -1,5 +1,5 @@
-import { settleOperation } from '../recovery.js'
-import { type AdminDeps, type AdminTarget, withAdminDeps } from './admin-deps.js'
+import { settleOperation } from '../operations/settle-operation.js'
+import { type AdminDeps, type AdminTarget, type RepairDeps, withAdminDeps, withRepairDeps } from './admin-deps.js'
 import { checkFunction } from './check-function.js'
 import { type FsckReport, type Problem, type Refusal, sameProblem } from './problems.js'
 import { repairProblem } from './repair.js'
@@ -18,11 +18,13 @@ export interface FsckOptions {
  * unless repairing, so a check never blocks nor changes a running server.
  */
 export function fsck(target: AdminTarget, options: FsckOptions = {}): Promise<FsckReport> {
-  return withAdminDeps(target, { write: options.repair ?? false }, async (d) => {
-    if (!options.repair) {
+  if (!options.repair) {
+    return withAdminDeps(target, async (d) => {
       const { checked, problems } = await checkAll(d, options, true)
       return { checked, problems, repaired: [], refused: [], remaining: problems }
-    }
+    })
+  }
+  return withRepairDeps(target, async (d) => {
     const repaired: Problem[] = []
     const refused: Refusal[] = []
     const problems = await settleOperations(d, repaired, refused)
@@ -39,9 +41,9 @@ export function fsck(target: AdminTarget, options: FsckOptions = {}): Promise<Fs
 }
 
 /** Leftover operations are settled the way start-up recovery does it. */
-async function settleOperations(d: AdminDeps, repaired: Problem[], refused: Refusal[]): Promise<Problem[]> {
+async function settleOperations(d: RepairDeps, repaired: Problem[], refused: Refusal[]): Promise<Problem[]> {
   const problems: Problem[] = []
-  for (const op of d.admin.operations()) {
+  for (const op of d.sql.pendingOperations()) {
     const problem: Problem = {
       function: op.function_id,
       what: 'unsettled-operation',
@@ -70,7 +72,7 @@ async function checkAll(
   confirm: boolean,
 ): Promise<{ checked: number; problems: Problem[] }> {
   const dirs = await d.repos.list()
-  const ids = d.admin.functionIds().map((r) => r.id)
+  const ids = d.sql.functionIds().map((r) => r.id)
   const problems: Problem[] = []
   let done = 0
   for (const id of ids) {
@@ -85,7 +87,7 @@ async function checkAll(
   const known = new Set(ids)
   for (const id of dirs) {
     // A function created since the listing above, or deleted since: not an orphan.
-    if (known.has(id) || d.admin.functionById(id) || !(await d.repos.exists(id))) continue
+    if (known.has(id) || d.sql.functionById({ id }) || !(await d.repos.exists(id))) continue
     problems.push({
       function: id,
       what: 'repo-without-function',

@@ -12,13 +12,13 @@ export interface FunctionSnapshot {
 
 export function readFunctionSnapshot(d: AdminDeps, id: string): FunctionSnapshot | null {
   return d.db.transaction(() => {
-    const fn = d.admin.functionById(id)
+    const fn = d.sql.functionById({ id })
     if (!fn) return null
     return {
       fn,
-      versions: d.admin.versionsOfFunction(id),
-      packages: d.admin.packagesOfFunction(id),
-      operations: d.admin.operationsOfFunction(id),
+      versions: d.sql.versionsOfFunction({ function_id: id }),
+      packages: d.sql.packagesOfFunction({ function_id: id }),
+      operations: d.sql.operationsOfFunction({ function_id: id }),
     }
   })()
 }

@@ -52,11 +52,11 @@ export interface FunctionInspection {
  * given a data directory it opens it read-only, beside a running server.
  */
 export function inspectFunction(target: AdminTarget, functionId: string): Promise<FunctionInspection> {
-  return withAdminDeps(target, {}, async (d) => {
+  return withAdminDeps(target, async (d) => {
     const id = requireUuid(functionId, 'function id')
     const s = readFunctionSnapshot(d, id)
     if (!s) throw new EngineError('FUNCTION_NOT_FOUND', `Function ${id} not found.`, { function_id: id })
-    const aliases = d.admin.aliasesOfFunction(id)
+    const aliases = d.sql.aliasesOfFunctionByName({ function_id: id })
     const gitdir = d.repos.gitdir(id)
     const exists = await d.repos.exists(id)
     const tags = exists ? await listTagRefs(gitdir) : new Map<string, string>()

@@ -7,7 +7,7 @@ import {
 } from '../../repos/git/version-tags.js'
 import { archiveRef, MAIN_REF } from '../../repos/package-refs.js'
 import { formatTime } from '../time.js'
-import type { AdminDeps } from './admin-deps.js'
+import type { RepairDeps } from './admin-deps.js'
 import { type FunctionSnapshot, readFunctionSnapshot } from './function-snapshot.js'
 import { checkArchive, checkTagObject, commitTree, highestRowNumber, isTagstoneTag } from './git-evidence.js'
 import type { Problem, ProblemKind } from './problems.js'
@@ -40,11 +40,11 @@ const REFUSALS: Partial<Record<ProblemKind, (p: Problem) => string>> = {
     "the version's package row (md5, archive) was only in SQLite; restore tagstone.db from a backup",
 }
 
-type Fixer = (d: AdminDeps, s: FunctionSnapshot, p: Problem) => Promise<RepairOutcome>
+type Fixer = (d: RepairDeps, s: FunctionSnapshot, p: Problem) => Promise<RepairOutcome>
 
 const FIXERS: Partial<Record<ProblemKind, Fixer>> = {
   'counter-low': async (d, s) => {
-    d.admin.raiseVersionCounter.run(highestRowNumber(s.versions), s.fn.id)
+    d.sql.raiseVersionCounter({ id: s.fn.id, version_counter: highestRowNumber(s.versions) })
     return done
   },
 
@@ -86,7 +86,7 @@ const FIXERS: Partial<Record<ProblemKind, Fixer>> = {
     const v = s.versions.find((x) => x.version_number === p.version)
     if (!v) return refuse('the version row is gone')
     await deleteVersionTag(d.repos.gitdir(s.fn.id), v.version_number)
-    d.admin.buryVersion.run(formatTime(d.now()), v.id)
+    d.sql.buryVersion({ id: v.id, deleted_at: formatTime(d.now()) })
     return done
   },
 
@@ -110,7 +110,7 @@ const FIXERS: Partial<Record<ProblemKind, Fixer>> = {
     if (ours) {
       // A version this database never handed out: made after the backup it was restored from. SQLite
       // says which versions exist, so the tag goes; its number stays used, as clients may have seen it.
-      d.admin.raiseVersionCounter.run(n, s.fn.id)
+      d.sql.raiseVersionCounter({ id: s.fn.id, version_counter: n })
     }
     // Otherwise not a tag tagstone made: no number was handed out for it and no client knows it as a version.
     await deleteRef(gitdir, p.subject!)
@@ -124,7 +124,7 @@ const FIXERS: Partial<Record<ProblemKind, Fixer>> = {
  * recorded id (proof it is the very same tag); then the ref is put back on it.
  */
 async function restoreVersionTag(
-  d: AdminDeps,
+  d: RepairDeps,
   s: FunctionSnapshot,
   n: number,
   options: { refToo: boolean },
@@ -159,7 +159,7 @@ async function restoreVersionTag(
 }
 
 /** Repairs one problem if that is safe, from a fresh read of the function; says why not otherwise. */
-export async function repairProblem(d: AdminDeps, p: Problem): Promise<RepairOutcome> {
+export async function repairProblem(d: RepairDeps, p: Problem): Promise<RepairOutcome> {
   const refusal = REFUSALS[p.what]
   if (refusal) return refuse(refusal(p))
   const fix = FIXERS[p.what]

@@ -28,19 +28,19 @@ const fileBytes = (path: string) =>
 
 /** Counts and sizes of the whole store. Reads only; given a data directory it opens it read-only. */
 export function storeStats(target: AdminTarget): Promise<StoreStats> {
-  return withAdminDeps(target, {}, async (d) => {
+  return withAdminDeps(target, async (d) => {
     const counts = d.db.transaction(() => ({
-      functions: d.admin.countFunctions(),
+      functions: d.sql.countFunctions(),
       versions: {
-        live: d.admin.countVersionsInState('live'),
-        deleted: d.admin.countVersionsInState('deleted'),
-        pending: d.admin.countVersionsInState('pending'),
-        deleting: d.admin.countVersionsInState('deleting'),
+        live: d.sql.countVersionsInState({ state: 'live' }),
+        deleted: d.sql.countVersionsInState({ state: 'deleted' }),
+        pending: d.sql.countVersionsInState({ state: 'pending' }),
+        deleting: d.sql.countVersionsInState({ state: 'deleting' }),
       },
-      aliases: d.admin.countAliases(),
-      packages: d.admin.countPackages(),
-      archive_bytes: d.admin.archiveBytes(),
-      operations: d.admin.operations().length,
+      aliases: d.sql.countAliases(),
+      packages: d.sql.countPackages(),
+      archive_bytes: d.sql.archiveBytes(),
+      operations: d.sql.pendingOperations().length,
     }))()
     return {
       ...counts,

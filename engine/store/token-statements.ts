@@ -1,4 +1,5 @@
 import type { Db } from './open-database.js'
+import { statementMakers } from './statement-makers.js'
 
 /** A token as SQLite holds it: never the secret, only its sha256. */
 export interface TokenRow {
@@ -14,20 +15,22 @@ export interface TokenRow {
 
 /** The token store's statements, prepared once per database. */
 export function prepareTokenStatements(db: Db) {
-  const insert = db.prepare(`INSERT INTO tokens (id, project_id, role, lookup, hash, label, created_at)
-    VALUES (@id, @project_id, @role, @lookup, @hash, @label, @created_at)`)
-  const byId = db.prepare(`SELECT * FROM tokens WHERE id = ?`)
-  const byLookup = db.prepare(`SELECT * FROM tokens WHERE lookup = ? AND revoked_at IS NULL`)
-  const all = db.prepare(`SELECT * FROM tokens ORDER BY rowid`)
-  const any = db.prepare(`SELECT 1 AS one FROM tokens LIMIT 1`)
-  const revoke = db.prepare(`UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`)
+  const { one, all, run } = statementMakers(db)
   return {
-    insertToken: (row: Omit<TokenRow, 'revoked_at'>) => insert.run(row),
-    tokenById: (id: string) => byId.get(id) as TokenRow | undefined,
-    liveTokensByLookup: (lookup: string) => byLookup.all(lookup) as TokenRow[],
-    allTokens: () => all.all() as TokenRow[],
-    anyToken: () => any.get() !== undefined,
-    revokeToken: (at: string, id: string) => revoke.run(at, id),
+    insertToken: run<
+      Omit<TokenRow, 'revoked_at'>
+    >(`INSERT INTO tokens (id, project_id, role, lookup, hash, label, created_at)
+      VALUES (@id, @project_id, @role, @lookup, @hash, @label, @created_at)`),
+    tokenById: one<TokenRow, Pick<TokenRow, 'id'>>(`SELECT * FROM tokens WHERE id = @id`),
+    liveTokensByLookup: all<TokenRow, Pick<TokenRow, 'lookup'>>(
+      `SELECT * FROM tokens WHERE lookup = @lookup AND revoked_at IS NULL`,
+    ),
+    allTokens: all<TokenRow>(`SELECT * FROM tokens ORDER BY rowid`),
+    anyToken: one<{ one: 1 }>(`SELECT 1 AS one FROM tokens LIMIT 1`),
+    /** Revoking twice keeps the first time. */
+    revokeToken: run<{ id: string; revoked_at: string }>(
+      `UPDATE tokens SET revoked_at = @revoked_at WHERE id = @id AND revoked_at IS NULL`,
+    ),
   }
 }
 
