@@ -3,6 +3,11 @@ import { type Static, Type } from '@sinclair/typebox'
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()])
 const Time = Type.String({ description: 'UTC, YYYY-MM-DD HH:MM:SS' })
 
+/** Who owns a resource and when it was made and last changed: every record has these. */
+const Owned = { project_id: Type.String(), created_at: Time, updated_at: Nullable(Time) }
+/** The git identity of a package: its commit and that commit's tree. */
+const GitCode = { commit: Type.String(), tree: Type.String() }
+
 /** A function as the Qinling API shows it, plus the git identity of its current code. */
 export const FunctionRecord = Type.Object({
   id: Type.String(),
@@ -12,15 +17,12 @@ export const FunctionRecord = Type.Object({
   code: Type.String({ description: 'JSON: {"source": "package", "md5sum": "..."}' }),
   runtime_id: Nullable(Type.String()),
   entry: Type.String(),
-  project_id: Type.String(),
-  created_at: Time,
-  updated_at: Nullable(Time),
+  ...Owned,
   cpu: Type.Integer(),
   memory_size: Type.Integer(),
   timeout: Type.Integer(),
   latest_version: Type.Integer(),
-  commit: Type.String(),
-  tree: Type.String(),
+  ...GitCode,
 })
 export type FunctionRecord = Static<typeof FunctionRecord>
 
@@ -30,14 +32,11 @@ export const VersionRecord = Type.Object({
   function_id: Type.String(),
   count: Type.Integer(),
   version_number: Type.Integer(),
-  project_id: Type.String(),
   status: Type.Union([Type.Literal('available'), Type.Literal('detached')]),
-  created_at: Time,
-  updated_at: Nullable(Time),
+  ...Owned,
   tag: Type.String(),
   tag_object: Type.String(),
-  commit: Type.String(),
-  tree: Type.String(),
+  ...GitCode,
   md5sum: Type.String(),
   sha256: Type.String(),
   size: Type.Integer(),
@@ -50,9 +49,7 @@ export const AliasRecord = Type.Object({
   description: Nullable(Type.String()),
   function_id: Type.String(),
   function_version: Type.Integer(),
-  project_id: Type.String(),
-  created_at: Time,
-  updated_at: Nullable(Time),
+  ...Owned,
 })
 export type AliasRecord = Static<typeof AliasRecord>
 
