@@ -7,10 +7,10 @@ import { type PreparedPackage, preparePackage } from '../prepare-package.js'
 import { presentFunction } from '../present.js'
 import type { FunctionRecord } from '../records.js'
 import type { FunctionRow, PackageRow } from '../store/rows.js'
-import { writeUpload } from '../store-upload.js'
 import { formatTime, wholeSeconds } from '../time.js'
 import type { OperationDefinition } from './operation.js'
 import { removeFunction } from './remove-function.js'
+import { writeUpload } from './write-upload.js'
 
 interface CreateFunction {
   input: { ctx: RequestContext; functionId: string; input: FunctionInput }

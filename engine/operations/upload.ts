@@ -8,9 +8,9 @@ import { preparePackage } from '../prepare-package.js'
 import { currentPackage, presentFunction } from '../present.js'
 import type { FunctionRecord } from '../records.js'
 import type { FunctionRow, PackageRow } from '../store/rows.js'
-import { writeUpload } from '../store-upload.js'
 import { formatTime, wholeSeconds } from '../time.js'
 import { AlreadyDone, type OperationDefinition } from './operation.js'
+import { writeUpload } from './write-upload.js'
 
 type FunctionFields = Pick<FunctionRow, 'id' | 'name' | 'description' | 'entry' | 'cpu' | 'memory_size' | 'timeout'> & {
   updated_at: string

@@ -1,8 +1,8 @@
-import { writePackageCommit } from '../repos/write-package-commit.js'
-import type { EngineDeps } from './deps.js'
-import type { PreparedPackage } from './prepare-package.js'
-import type { PackageRow } from './store/rows.js'
-import { formatTime } from './time.js'
+import { writePackageCommit } from '../../repos/write-package-commit.js'
+import type { EngineDeps } from '../deps.js'
+import type { PreparedPackage } from '../prepare-package.js'
+import type { PackageRow } from '../store/rows.js'
+import { formatTime } from '../time.js'
 
 /**
  * Writes an upload's objects: the unpacked package as a commit on top of
