@@ -1,0 +1,4 @@
+import type { Bench } from './bench-row.js'
+
+/** Every benchmark `npm run bench` runs, in order. A new benchmark is one line here. */
+export const SUITE: ReadonlyArray<{ name: string; bench: Bench }> = []
