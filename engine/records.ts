@@ -26,6 +26,15 @@ export const FunctionRecord = Type.Object({
 })
 export type FunctionRecord = Static<typeof FunctionRecord>
 
+/** A function's entry, runtime and limits, as a version records them (spec 8). */
+export const ConfigSnapshot = Type.Object({
+  entry: Type.String(),
+  runtime_id: Nullable(Type.String()),
+  cpu: Type.Integer(),
+  memory_size: Type.Integer(),
+  timeout: Type.Integer(),
+})
+
 export const VersionRecord = Type.Object({
   id: Type.String(),
   description: Type.String(),
@@ -40,6 +49,9 @@ export const VersionRecord = Type.Object({
   md5sum: Type.String(),
   sha256: Type.String(),
   size: Type.Integer(),
+  config: Type.Union([ConfigSnapshot, Type.Null()], {
+    description: 'what the function ran with when the version was made; null for versions made before this was kept',
+  }),
 })
 export type VersionRecord = Static<typeof VersionRecord>
 

@@ -125,10 +125,17 @@ export function prepareStatements(db: Db) {
         | 'commit_oid'
         | 'tree_oid'
         | 'created_at'
+        | 'config_entry'
+        | 'config_runtime_id'
+        | 'config_cpu'
+        | 'config_memory_size'
+        | 'config_timeout'
       >
     >(`INSERT INTO versions
-      (id, function_id, version_number, project_id, description, commit_oid, tree_oid, status, state, created_at)
-      VALUES (@id, @function_id, @version_number, @project_id, @description, @commit_oid, @tree_oid, 'available', 'pending', @created_at)`),
+      (id, function_id, version_number, project_id, description, commit_oid, tree_oid, status, state, created_at,
+       config_entry, config_runtime_id, config_cpu, config_memory_size, config_timeout)
+      VALUES (@id, @function_id, @version_number, @project_id, @description, @commit_oid, @tree_oid, 'available', 'pending', @created_at,
+       @config_entry, @config_runtime_id, @config_cpu, @config_memory_size, @config_timeout)`),
     confirmVersion: run<{ id: string; tag_oid: string }>(
       `UPDATE versions SET state = 'live', tag_oid = @tag_oid WHERE id = @id`,
     ),
