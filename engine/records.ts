@@ -55,6 +55,38 @@ export const VersionRecord = Type.Object({
 })
 export type VersionRecord = Static<typeof VersionRecord>
 
+const DiffEnd = Type.Object({
+  version: Type.Union([Type.Integer(), Type.Null()], { description: "null: the function's current package" }),
+  ...GitCode,
+})
+const ConfigValue = Type.Union([Type.String(), Type.Integer(), Type.Null()])
+const Mode = Nullable(Type.String({ description: 'git mode: 100644, 100755, 120000 (symlink); null where absent' }))
+const Count = Type.Union([Type.Integer(), Type.Null()], { description: 'as git diff --numstat; null for binary' })
+
+/** Two versions (or a version and the current package) compared (spec 8, diff). */
+export const VersionDiffRecord = Type.Object({
+  from: DiffEnd,
+  to: DiffEnd,
+  files: Type.Array(
+    Type.Object({
+      path: Type.String(),
+      status: Type.Union(['added', 'modified', 'deleted', 'type_changed'].map((s) => Type.Literal(s))),
+      old_mode: Mode,
+      new_mode: Mode,
+      old_oid: Nullable(Type.String()),
+      new_oid: Nullable(Type.String()),
+      binary: Type.Boolean(),
+      additions: Count,
+      deletions: Count,
+    }),
+  ),
+  config: Type.Record(Type.String(), Type.Object({ from: ConfigValue, to: ConfigValue }), {
+    description: 'only the config keys that differ',
+  }),
+  stats: Type.Object({ files_changed: Type.Integer(), additions: Type.Integer(), deletions: Type.Integer() }),
+})
+export type VersionDiffRecord = Static<typeof VersionDiffRecord>
+
 export const AliasRecord = Type.Object({
   id: Type.String(),
   name: Type.String(),

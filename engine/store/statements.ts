@@ -42,9 +42,6 @@ export function prepareReadStatements(db: Db) {
 
     liveVersion: one<VersionRow, VersionKey>(LIVE_VERSION),
     liveVersionOrThrow: getOne<VersionRow, VersionKey>('liveVersion', LIVE_VERSION),
-    liveVersions: all<VersionRow, OfFunction>(
-      `SELECT * FROM versions WHERE function_id = @function_id AND state = 'live' ORDER BY version_number`,
-    ),
     /** A page of live versions after number `after` (0: from the start), ascending. */
     liveVersionsUp: all<VersionRow, OfFunction & { after: number; limit: number }>(
       `SELECT * FROM versions WHERE function_id = @function_id AND state = 'live' AND version_number > @after
@@ -115,10 +112,9 @@ export function prepareStatements(db: Db) {
     >(`INSERT INTO functions
       (id, project_id, name, description, runtime_id, entry, cpu, memory_size, timeout, state, created_at)
       VALUES (@id, @project_id, @name, @description, @runtime_id, @entry, @cpu, @memory_size, @timeout, 'creating', @created_at)`),
-    updateFunctionFields: run<
-      Pick<FunctionRow, 'id' | 'name' | 'description' | 'entry' | 'cpu' | 'memory_size' | 'timeout' | 'updated_at'>
-    >(`UPDATE functions SET name = @name, description = @description, entry = @entry, cpu = @cpu,
-      memory_size = @memory_size, timeout = @timeout, updated_at = @updated_at WHERE id = @id`),
+    updateFunctionFields: run<FunctionFieldsRow>(`UPDATE functions SET name = @name, description = @description,
+      runtime_id = @runtime_id, entry = @entry, cpu = @cpu, memory_size = @memory_size, timeout = @timeout,
+      updated_at = @updated_at WHERE id = @id`),
     /** Also makes a function being created active: its first package is in. */
     setFunctionHead: run<Pick<FunctionRow, 'id' | 'head_commit' | 'updated_at'>>(
       `UPDATE functions SET head_commit = @head_commit, state = 'active', updated_at = @updated_at WHERE id = @id`,
@@ -191,6 +187,12 @@ export function prepareStatements(db: Db) {
     deleteOperation: run<Pick<OperationRow, 'id'>>(`DELETE FROM operations WHERE id = @id`),
   }
 }
+
+/** The fields of a function a client (or a restore) may change. */
+export type FunctionFieldsRow = Pick<
+  FunctionRow,
+  'id' | 'name' | 'description' | 'runtime_id' | 'entry' | 'cpu' | 'memory_size' | 'timeout' | 'updated_at'
+> & { updated_at: string }
 
 export type ReadStatements = ReturnType<typeof prepareReadStatements>
 export type Statements = ReturnType<typeof prepareStatements>
