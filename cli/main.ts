@@ -6,6 +6,8 @@ import { EXIT_CODE_RULE, EXIT_OK, exitCodeOf, SERVING } from './exit-codes.js'
 const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.js')).serveCommand,
   admin: async () => (await import('./admin.js')).adminCommand,
+  diff: async () => (await import('./diff.js')).diffCommand,
+  restore: async () => (await import('./restore.js')).restoreCommand,
 }
 
 /** `tagstone help`: every command with its flags, and the exit-code rule. */

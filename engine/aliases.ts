@@ -4,6 +4,7 @@ import type { EngineDeps } from './deps.js'
 import { EngineError } from './errors.js'
 import { boundedInteger, type FieldValue, optionalText } from './function-fields.js'
 import { newId, requireUuid } from './ids.js'
+import { invalidPaging, type Page, pageOf, type PageRequest, parseLimit, sqlLimit } from './paging.js'
 import { presentAlias } from './present.js'
 import type { AliasRecord } from './records.js'
 import type { AliasRow } from './store/rows.js'
@@ -62,8 +63,20 @@ export function createAlias(deps: EngineDeps, ctx: RequestContext, input: AliasI
   })()
 }
 
-export function listAliases(deps: EngineDeps, ctx: RequestContext): AliasRecord[] {
-  return deps.sql.aliasesOfProject({ project_id: ctx.projectId }).map(presentAlias)
+/** The project's aliases in the order they were made, a page at a time when asked. */
+export function listAliases(deps: EngineDeps, ctx: RequestContext, page: PageRequest = {}): Page<AliasRecord> {
+  const limit = parseLimit(page.limit)
+  const after =
+    page.marker === undefined ? undefined : deps.sql.aliasByName({ project_id: ctx.projectId, name: page.marker })
+  if (page.marker !== undefined && !after)
+    throw invalidPaging('marker', `'${page.marker}' is not an alias of this list`)
+  const rows = deps.sql.aliasesOfProjectPage({
+    project_id: ctx.projectId,
+    after_created_at: after?.created_at ?? null,
+    after_name: after?.name ?? null,
+    limit: sqlLimit(limit),
+  })
+  return pageOf(rows, limit, (a) => a.name, presentAlias)
 }
 
 export function getAlias(deps: EngineDeps, ctx: RequestContext, name: string): AliasRecord {

@@ -7,6 +7,7 @@ import { GitServer } from '../repos/smart-http/git-server.js'
 import * as aliases from './aliases.js'
 import { ArchiveCache } from './archive-cache.js'
 import type { EngineDeps } from './deps.js'
+import * as diff from './diff.js'
 import { EngineError } from './errors.js'
 import { FunctionLocks } from './function-locks.js'
 import * as functions from './functions.js'
@@ -60,6 +61,8 @@ export class Engine {
   readonly downloadVersion: Tail<typeof versions.downloadVersion>
   readonly deleteVersion: Tail<typeof versions.deleteVersion>
   readonly detachVersion: Tail<typeof versions.detachVersion>
+  readonly restoreVersion: Tail<typeof versions.restoreVersion>
+  readonly diffVersions: Tail<typeof diff.diffVersions>
   readonly createAlias: Tail<typeof aliases.createAlias>
   readonly listAliases: Tail<typeof aliases.listAliases>
   readonly getAlias: Tail<typeof aliases.getAlias>
@@ -85,6 +88,8 @@ export class Engine {
     this.downloadVersion = bind(versions.downloadVersion)
     this.deleteVersion = bind(versions.deleteVersion)
     this.detachVersion = bind(versions.detachVersion)
+    this.restoreVersion = bind(versions.restoreVersion)
+    this.diffVersions = bind(diff.diffVersions)
     this.createAlias = bind(aliases.createAlias)
     this.listAliases = bind(aliases.listAliases)
     this.getAlias = bind(aliases.getAlias)

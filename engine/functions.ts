@@ -3,11 +3,13 @@ import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
 import { EngineError } from './errors.js'
 import type { FieldValue } from './function-fields.js'
-import { newId } from './ids.js'
+import { isUuid, newId } from './ids.js'
 import { runOperation } from './operations/run-operation.js'
+import { invalidPaging, type Page, pageOf, type PageRequest, parseLimit, sqlLimit } from './paging.js'
 import { currentPackage, presentFunction } from './present.js'
 import { readPackageBytes } from './read-package.js'
 import type { Download, FunctionRecord } from './records.js'
+import type { FunctionRow } from './store/rows.js'
 
 /** A create or update as the client sent it, before validation. */
 export interface FunctionInput {
@@ -44,15 +46,34 @@ export function listFunctions(
   deps: EngineDeps,
   ctx: RequestContext,
   filter: { allProjects?: boolean; projectId?: string } = {},
-): FunctionRecord[] {
+  page: PageRequest = {},
+): Page<FunctionRecord> {
   const foreign = filter.allProjects || (filter.projectId !== undefined && filter.projectId !== ctx.projectId)
   if (foreign && ctx.role !== 'admin') {
     throw new EngineError('FORBIDDEN', 'Only an admin may list the functions of other projects.')
   }
-  const rows = filter.allProjects
-    ? deps.sql.activeFunctions()
-    : deps.sql.activeFunctionsOfProject({ project_id: filter.projectId ?? ctx.projectId })
-  return rows.map((row) => presentFunction(deps, row))
+  const limit = parseLimit(page.limit)
+  const projectId = filter.allProjects ? undefined : (filter.projectId ?? ctx.projectId)
+  const after = page.marker === undefined ? undefined : markerFunction(deps, page.marker, projectId)
+  const keyset = { after_created_at: after?.created_at ?? null, after_id: after?.id ?? null, limit: sqlLimit(limit) }
+  const rows =
+    projectId === undefined
+      ? deps.sql.activeFunctionsPage(keyset)
+      : deps.sql.activeFunctionsOfProjectPage({ ...keyset, project_id: projectId })
+  return pageOf(
+    rows,
+    limit,
+    (row) => row.id,
+    (row) => presentFunction(deps, row),
+  )
+}
+
+/** The function a marker names: one the list being paged holds. */
+function markerFunction(deps: EngineDeps, marker: string, projectId: string | undefined): FunctionRow {
+  const row = isUuid(marker) ? deps.sql.functionById({ id: marker.toLowerCase() }) : undefined
+  if (!row || row.state !== 'active' || (projectId !== undefined && row.project_id !== projectId))
+    throw invalidPaging('marker', `'${marker}' is not a function of this list`)
+  return row
 }
 
 export function getFunction(deps: EngineDeps, ctx: RequestContext, id: string): FunctionRecord {

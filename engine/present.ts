@@ -2,6 +2,7 @@ import { versionTagName } from '../repos/git/version-tags.js'
 import type { EngineDeps } from './deps.js'
 import type { AliasRecord, FunctionRecord, VersionRecord } from './records.js'
 import type { AliasRow, FunctionRow, PackageRow, VersionRow } from './store/rows.js'
+import { configOfVersion } from './version-config.js'
 
 export function currentPackage(deps: EngineDeps, fn: FunctionRow): PackageRow {
   const pkg = fn.head_commit ? deps.sql.packageByCommit({ function_id: fn.id, commit_oid: fn.head_commit }) : undefined
@@ -51,6 +52,7 @@ export function presentVersion(deps: EngineDeps, v: VersionRow): VersionRecord {
     md5sum: pkg.md5sum,
     sha256: pkg.sha256,
     size: pkg.size,
+    config: configOfVersion(v),
   }
 }
 

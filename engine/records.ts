@@ -26,6 +26,15 @@ export const FunctionRecord = Type.Object({
 })
 export type FunctionRecord = Static<typeof FunctionRecord>
 
+/** A function's entry, runtime and limits, as a version records them (spec 8). */
+export const ConfigSnapshot = Type.Object({
+  entry: Type.String(),
+  runtime_id: Nullable(Type.String()),
+  cpu: Type.Integer(),
+  memory_size: Type.Integer(),
+  timeout: Type.Integer(),
+})
+
 export const VersionRecord = Type.Object({
   id: Type.String(),
   description: Type.String(),
@@ -40,8 +49,43 @@ export const VersionRecord = Type.Object({
   md5sum: Type.String(),
   sha256: Type.String(),
   size: Type.Integer(),
+  config: Type.Union([ConfigSnapshot, Type.Null()], {
+    description: 'what the function ran with when the version was made; null for versions made before this was kept',
+  }),
 })
 export type VersionRecord = Static<typeof VersionRecord>
+
+const DiffEnd = Type.Object({
+  version: Type.Union([Type.Integer(), Type.Null()], { description: "null: the function's current package" }),
+  ...GitCode,
+})
+const ConfigValue = Type.Union([Type.String(), Type.Integer(), Type.Null()])
+const Mode = Nullable(Type.String({ description: 'git mode: 100644, 100755, 120000 (symlink); null where absent' }))
+const Count = Type.Union([Type.Integer(), Type.Null()], { description: 'as git diff --numstat; null for binary' })
+
+/** Two versions (or a version and the current package) compared (spec 8, diff). */
+export const VersionDiffRecord = Type.Object({
+  from: DiffEnd,
+  to: DiffEnd,
+  files: Type.Array(
+    Type.Object({
+      path: Type.String(),
+      status: Type.Union(['added', 'modified', 'deleted', 'type_changed'].map((s) => Type.Literal(s))),
+      old_mode: Mode,
+      new_mode: Mode,
+      old_oid: Nullable(Type.String()),
+      new_oid: Nullable(Type.String()),
+      binary: Type.Boolean(),
+      additions: Count,
+      deletions: Count,
+    }),
+  ),
+  config: Type.Record(Type.String(), Type.Object({ from: ConfigValue, to: ConfigValue }), {
+    description: 'only the config keys that differ',
+  }),
+  stats: Type.Object({ files_changed: Type.Integer(), additions: Type.Integer(), deletions: Type.Integer() }),
+})
+export type VersionDiffRecord = Static<typeof VersionDiffRecord>
 
 export const AliasRecord = Type.Object({
   id: Type.String(),

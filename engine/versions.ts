@@ -4,9 +4,10 @@ import type { EngineDeps } from './deps.js'
 import type { FieldValue } from './function-fields.js'
 import { detachFunction } from './functions.js'
 import { runOperation } from './operations/run-operation.js'
+import { invalidPaging, type Page, pageOf, type PageRequest, parseLimit, sqlLimit } from './paging.js'
 import { presentVersion } from './present.js'
 import { readPackageBytes } from './read-package.js'
-import type { Download, VersionRecord } from './records.js'
+import type { Download, FunctionRecord, VersionRecord } from './records.js'
 import { formatTime } from './time.js'
 
 /**
@@ -23,9 +24,39 @@ export function createVersion(
   return runOperation(deps, 'create-version', { ctx, functionId, input })
 }
 
-export function listVersions(deps: EngineDeps, ctx: RequestContext, functionId: string): VersionRecord[] {
+/** Live versions in `version_number` order (ascending unless `sort_dir=desc`), a page at a time when asked. */
+export function listVersions(
+  deps: EngineDeps,
+  ctx: RequestContext,
+  functionId: string,
+  page: PageRequest = {},
+): Page<VersionRecord> {
   const fn = findFunction(deps, ctx, functionId, 'read')
-  return deps.sql.liveVersions({ function_id: fn.id }).map((v) => presentVersion(deps, v))
+  const limit = parseLimit(page.limit)
+  const dir = page.sort_dir ?? 'asc'
+  if (dir !== 'asc' && dir !== 'desc') throw invalidPaging('sort_dir', "must be 'asc' or 'desc'")
+  // A marker need not exist any more: a deleted version still has its place in the order.
+  const marker = page.marker === undefined ? undefined : versionMarker(page.marker)
+  const rows =
+    dir === 'asc'
+      ? deps.sql.liveVersionsUp({ function_id: fn.id, after: marker ?? 0, limit: sqlLimit(limit) })
+      : deps.sql.liveVersionsDown({
+          function_id: fn.id,
+          before: marker ?? Number.MAX_SAFE_INTEGER,
+          limit: sqlLimit(limit),
+        })
+  return pageOf(
+    rows,
+    limit,
+    (v) => String(v.version_number),
+    (v) => presentVersion(deps, v),
+  )
+}
+
+function versionMarker(raw: string): number {
+  const n = /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : NaN
+  if (Number.isNaN(n)) throw invalidPaging('marker', `'${raw}' is not a version number`)
+  return n
 }
 
 export function getVersion(
@@ -59,6 +90,19 @@ export function deleteVersion(
   n: string | number,
 ): Promise<void> {
   return runOperation(deps, 'delete-version', { ctx, functionId, number: n })
+}
+
+/**
+ * Makes version N the function's current code and config again, as a new commit
+ * on `main`; nothing changes when the function already equals it.
+ */
+export function restoreVersion(
+  deps: EngineDeps,
+  ctx: RequestContext,
+  functionId: string,
+  n: string | number,
+): Promise<FunctionRecord> {
+  return runOperation(deps, 'restore-function', { ctx, functionId, number: n })
 }
 
 /** Releases what is held for serving version N (0: the function itself). Admin only; idempotent. */

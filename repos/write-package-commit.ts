@@ -40,13 +40,30 @@ export async function writePackageCommit(
   await Promise.all(workers)
   const tree = await writeDir(writer, root)
   const archiveBlob = await writer.write('blob', p.archive)
-  const author = { ...TAGSTONE_SIGNATURE, time: p.time }
-  const commit = await writer.write(
-    'commit',
-    formatCommit({ tree, parents: p.parent ? [p.parent] : [], author, message: p.message }),
-  )
+  const commit = await writer.write('commit', commitOn(tree, p))
   await writer.flush()
   return { commit, tree, archiveBlob }
+}
+
+type CommitFields = { parent: string | null; message: string; time: number }
+
+const commitOn = (tree: string, c: CommitFields) =>
+  formatCommit({
+    tree,
+    parents: c.parent ? [c.parent] : [],
+    author: { ...TAGSTONE_SIGNATURE, time: c.time },
+    message: c.message,
+  })
+
+/**
+ * A commit of a tree already in the repository (a restored version's) on top of
+ * `parent`, durable. Moves no ref, as `writePackageCommit`.
+ */
+export async function writeTreeCommit(gitdir: string, c: CommitFields & { tree: string }): Promise<string> {
+  const writer = new ObjectWriter(gitdir)
+  const commit = await writer.write('commit', commitOn(c.tree, c))
+  await writer.flush()
+  return commit
 }
 
 function dirFor(root: Dir, parts: string[]): Dir {

@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox'
 
+import { PageQuery } from './paging.js'
+
 /** The body of every error response. */
 export const Fault = Type.Object({ faultstring: Type.String(), error: Type.Optional(Type.String()) })
 
@@ -13,6 +15,20 @@ export const DownloadQuery = Type.Object({ download: Type.Optional(Type.String()
 export const ListFunctionsQuery = Type.Object({
   all_projects: Type.Optional(Type.String()),
   project_id: Type.Optional(Type.String()),
+  ...PageQuery,
+})
+export const VersionListQuery = Type.Object({
+  ...PageQuery,
+  sort_dir: Type.Optional(Type.String({ description: "'asc' (the default) or 'desc'" })),
+})
+
+export const DiffQuery = Type.Object({
+  to: Type.Optional(Type.String({ description: "a version number, or 'current' (the default)" })),
+  format: Type.Optional(
+    Type.Union([Type.Literal('json'), Type.Literal('patch')], {
+      description: 'json (the default) or patch; Accept: text/x-diff also asks for the patch',
+    }),
+  ),
 })
 
 /** A field as clients send it: the openstack client sends numbers as strings and null for "leave as is". */

@@ -11,3 +11,8 @@ export function sendDownload(reply: FastifyReply, download: Download): FastifyRe
     .header('Content-MD5', Buffer.from(download.md5sum, 'hex').toString('base64'))
     .send(download.bytes)
 }
+
+/** A git-format patch: bytes as they are (file contents keep their own encoding). */
+export function sendPatch(reply: FastifyReply, patch: Buffer): FastifyReply {
+  return reply.code(200).type('text/x-diff').send(patch)
+}

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { listTagRefs, tagRef, versionNumberOfTag, versionTagName, versionTagRef } from '../../repos/git/version-tags.js'
 import { listArchiveRefs } from '../../repos/inspect-repo.js'
 import { archiveRef, MAIN_REF, readMain } from '../../repos/package-refs.js'
+import { configOfVersion, trailerMismatches } from '../version-config.js'
 import type { AdminDeps } from './admin-deps.js'
 import { type FunctionSnapshot, readFunctionSnapshot, sameSnapshot } from './function-snapshot.js'
 import {
@@ -133,10 +134,22 @@ async function compareWithGit(d: AdminDeps, s: FunctionSnapshot): Promise<Proble
         expected: expectedTagObject(v),
         found: object.found,
       })
+    const pkg = s.packages.find((p) => p.commit_oid === v.commit_oid)
+    const config = configOfVersion(v)
+    if (object.ok && config && pkg) {
+      const wrong = trailerMismatches(object.message, config, pkg.sha256)
+      if (wrong.length > 0)
+        add('tag-config-mismatch', {
+          version: n,
+          subject: v.tag_oid ?? subject,
+          expected: 'trailers equal to the row',
+          found: wrong.join('; '),
+        })
+    }
     if (!tag) add('tag-missing', { version: n, subject, expected: v.tag_oid, found: null })
     else if (tag !== v.tag_oid) add('tag-moved', { version: n, subject, expected: v.tag_oid, found: tag })
     await checkCommit(v.commit_oid, v.tree_oid, n)
-    if (!s.packages.some((p) => p.commit_oid === v.commit_oid))
+    if (!pkg)
       add('version-package-missing', { version: n, subject: v.commit_oid, expected: 'a package row', found: null })
   }
   const rows = new Set(s.versions.map((v) => versionTagName(v.version_number)))

@@ -32,7 +32,7 @@ export async function checkArchive(gitdir: string, pkg: PackageRow): Promise<Ver
 export const expectedArchive = (pkg: PackageRow) => `md5 ${pkg.md5sum} sha256 ${pkg.sha256} size ${pkg.size}`
 
 /** The tag object a version row records is there, intact, and names the row's commit and `vN`. */
-export async function checkTagObject(gitdir: string, v: VersionRow): Promise<Verdict> {
+export async function checkTagObject(gitdir: string, v: VersionRow): Promise<Verdict<{ message: string }>> {
   if (!v.tag_oid) return { ok: false, missing: true, found: 'no tag object recorded' }
   const obj = await readVerifiedObject(gitdir, v.tag_oid)
   if (!obj.ok) return { ok: false, missing: obj.why === 'missing', found: obj.detail }
@@ -41,7 +41,7 @@ export async function checkTagObject(gitdir: string, v: VersionRow): Promise<Ver
   if (tag.object !== v.commit_oid || tag.type !== 'commit' || tag.name !== versionTagName(v.version_number)) {
     return { ok: false, missing: false, found: `${v.tag_oid}: tag ${tag.name} on ${tag.type} ${tag.object}` }
   }
-  return { ok: true }
+  return { ok: true, message: tag.message }
 }
 
 export const expectedTagObject = (v: VersionRow) =>

@@ -17,6 +17,7 @@ export const PROBLEM_TEXT = {
   'tag-missing': 'a live version has no tag',
   'tag-moved': 'a version tag does not name the recorded tag object',
   'tag-object-wrong': 'the recorded tag object is missing, damaged, or names another commit or name',
+  'tag-config-mismatch': "a version tag's Tagstone-* trailers disagree with the version row's config snapshot",
   'version-package-missing': "a version's commit has no package row",
   'version-unconfirmed': 'a version row was never confirmed or its deletion never finished',
   'tag-of-deleted-version': 'a deleted version still has its tag',

@@ -7,6 +7,7 @@ import {
 } from '../../repos/git/version-tags.js'
 import { archiveRef, MAIN_REF } from '../../repos/package-refs.js'
 import { formatTime } from '../time.js'
+import { configOfVersion, versionTagMessage } from '../version-config.js'
 import type { RepairDeps } from './admin-deps.js'
 import { type FunctionSnapshot, readFunctionSnapshot } from './function-snapshot.js'
 import { checkArchive, checkTagObject, commitTree, highestRowNumber, isTagstoneTag } from './git-evidence.js'
@@ -36,6 +37,8 @@ const REFUSALS: Partial<Record<ProblemKind, (p: Problem) => string>> = {
     'a commit id fixes its tree, so either the row or the object was altered; restore the altered one from a backup',
   'archive-corrupt': (p) =>
     `the uploaded bytes cannot be rebuilt (the zip is not derivable from the tree); downloads of this package fail until the blob ${p.subject} is restored from a backup`,
+  'tag-config-mismatch': () =>
+    "the tag object's id covers its trailers and SQLite holds the snapshot, so one of them was altered; restore the altered one from a backup",
   'version-package-missing': () =>
     "the version's package row (md5, archive) was only in SQLite; restore tagstone.db from a backup",
 }
@@ -135,10 +138,11 @@ async function restoreVersionTag(
   let object = await checkTagObject(gitdir, v)
   if (!object.ok && object.missing) {
     const time = Date.parse(`${v.created_at.replace(' ', 'T')}Z`) / 1000
+    const sha256 = s.packages.find((x) => x.commit_oid === v.commit_oid)?.sha256 ?? ''
     const rebuilt = await writeVersionTagObject(gitdir, {
       number: n,
       commit: v.commit_oid,
-      message: v.description,
+      message: versionTagMessage(v.description, configOfVersion(v), sha256),
       time,
     })
     if (rebuilt !== v.tag_oid)

@@ -7,22 +7,24 @@ import { newId } from '../ids.js'
 import { currentPackage, presentVersion } from '../present.js'
 import type { VersionRecord } from '../records.js'
 import { formatTime, wholeSeconds } from '../time.js'
+import { configColumns, configOfFunction, configOfVersion, sameConfig, versionTagMessage } from '../version-config.js'
 import { buryVersion, type VersionPayload } from './bury-version.js'
 import { type OperationDefinition, planAsGiven, type StepTypes } from './operation.js'
 
 type CreateVersion = StepTypes<{
   input: { ctx: RequestContext; functionId: string; input: { description?: FieldValue } }
   payload: VersionPayload & { commit: string }
-  state: { description: string; at: Date }
+  state: { message: string; at: Date }
   written: string
   result: VersionRecord
 }>
 
 /**
  * Makes version N of a function: reserve the number in SQLite, write the
- * annotated tag `vN` on `main`'s head, confirm. Refused (without using a number)
- * when the code has not changed since the newest version or the maximum is
- * reached. Undone after a crash, but its number stays used.
+ * annotated tag `vN` on `main`'s head, confirm. The function's config as it is
+ * now is kept on the row and as the tag's trailers. Refused (without using a
+ * number) when neither the code nor the config has changed since the newest
+ * version, or the maximum is reached. Undone after a crash, but its number stays used.
  */
 export const createVersion: OperationDefinition<CreateVersion> = {
   prepare: planAsGiven,
@@ -32,8 +34,11 @@ export const createVersion: OperationDefinition<CreateVersion> = {
     const at = wholeSeconds(deps.now())
     const fn = findFunction(deps, ctx, functionId, 'own')
     const pkg = currentPackage(deps, fn)
+    const config = configOfFunction(fn)
     const newest = deps.sql.newestLiveVersion({ function_id: fn.id })
-    if (newest && newest.tree_oid === pkg.tree_oid) {
+    // A version made before snapshots were kept is judged by its tree alone, as it always was.
+    const newestConfig = newest && configOfVersion(newest)
+    if (newest && newest.tree_oid === pkg.tree_oid && (!newestConfig || sameConfig(newestConfig, config))) {
       throw new EngineError(
         'VERSION_UNCHANGED',
         `Function package not changed since the latest version ${newest.version_number}.`,
@@ -56,15 +61,17 @@ export const createVersion: OperationDefinition<CreateVersion> = {
       commit_oid: pkg.commit_oid,
       tree_oid: pkg.tree_oid,
       created_at: formatTime(at),
+      ...configColumns(config),
     })
-    return { functionId: fn.id, payload: { versionId, number, commit: pkg.commit_oid }, state: { description, at } }
+    const message = versionTagMessage(description, config, pkg.sha256)
+    return { functionId: fn.id, payload: { versionId, number, commit: pkg.commit_oid }, state: { message, at } }
   },
 
   git: (deps, { functionId, payload, state }) =>
     writeVersionTag(deps.repos.gitdir(functionId), {
       number: payload.number,
       commit: payload.commit,
-      message: state.description,
+      message: state.message,
       time: state.at.getTime() / 1000,
     }),
 

@@ -1,32 +1,15 @@
-import { publishPackage, unpublishPackage } from '../../repos/package-refs.js'
 import { findFunction } from '../access.js'
 import type { RequestContext } from '../context.js'
 import { EngineError } from '../errors.js'
 import { parseCode, parseFunctionFields } from '../function-fields.js'
 import type { FunctionInput } from '../functions.js'
 import { preparePackage } from '../prepare-package.js'
-import { currentPackage, presentFunction } from '../present.js'
-import type { FunctionRecord } from '../records.js'
-import type { FunctionRow, PackageRow } from '../store/rows.js'
+import { currentPackage } from '../present.js'
 import { formatTime, wholeSeconds } from '../time.js'
 import { AlreadyDone, type OperationDefinition } from './operation.js'
-import { writeUpload } from './write-upload.js'
+import { type NewHead, presentFunctionById, publishNewHead, writeUpload } from './write-upload.js'
 
-type FunctionFields = Pick<FunctionRow, 'id' | 'name' | 'description' | 'entry' | 'cpu' | 'memory_size' | 'timeout'> & {
-  updated_at: string
-}
-
-interface Upload {
-  input: { ctx: RequestContext; functionId: string; input: FunctionInput }
-  plan: { fn: FunctionRow; pkg: PackageRow; merged: FunctionFields }
-  payload: { commit: string; previous: string | null }
-  state: { pkg: PackageRow; merged: FunctionFields }
-  written: void
-  result: FunctionRecord
-}
-
-const present = (deps: Parameters<typeof presentFunction>[0], id: string) =>
-  presentFunction(deps, deps.sql.functionByIdOrThrow({ id }))
+type Upload = NewHead<{ ctx: RequestContext; functionId: string; input: FunctionInput }>
 
 /**
  * Changes a function's metadata, its package, or both, atomically. A package
@@ -53,6 +36,7 @@ export const upload: OperationDefinition<Upload> = {
       id: fn.id,
       name: fields.name ?? fn.name,
       description: fields.description ?? fn.description,
+      runtime_id: fn.runtime_id,
       entry: fields.entry ?? fn.entry,
       cpu: fields.cpu ?? fn.cpu,
       memory_size: fields.memory_size ?? fn.memory_size,
@@ -64,39 +48,11 @@ export const upload: OperationDefinition<Upload> = {
     )
     if (!changed) {
       if (fieldsChanged) deps.sql.updateFunctionFields(merged)
-      return new AlreadyDone(present(deps, fn.id))
+      return new AlreadyDone(presentFunctionById(deps, fn.id))
     }
     const pkg = await writeUpload(deps, fn.id, changed, fn.head_commit, at)
-    return { fn, pkg, merged }
+    return { fn, pkg, fields: merged }
   },
 
-  reserve: (_deps, { fn, pkg, merged }) => ({
-    functionId: fn.id,
-    payload: { commit: pkg.commit_oid, previous: fn.head_commit },
-    state: { pkg, merged },
-  }),
-
-  async git(deps, { functionId, state: { pkg } }) {
-    await publishPackage(deps.repos.gitdir(functionId), { commit: pkg.commit_oid, archiveBlob: pkg.archive_blob })
-  },
-
-  confirm(deps, { functionId, state: { pkg, merged } }) {
-    deps.sql.insertPackage(pkg)
-    deps.sql.updateFunctionFields(merged)
-    deps.sql.setFunctionHead({ id: functionId, head_commit: pkg.commit_oid, updated_at: merged.updated_at })
-  },
-
-  result: (deps, { functionId }) => present(deps, functionId),
-
-  async settleGit(deps, functionId, payload) {
-    // `main` goes back to the head SQLite records, not the payload's `previous`: when a confirm
-    // failed without a crash, later uploads may have been confirmed on top before this is settled.
-    const recorded = deps.sql.functionById({ id: functionId })?.head_commit ?? payload.previous
-    if (await deps.repos.exists(functionId))
-      await unpublishPackage(deps.repos.gitdir(functionId), { commit: payload.commit, previous: recorded })
-    // Settling runs under the function's lock or before the server listens: no write is under way here.
-    await deps.repos.sweepTemporaryFiles(functionId)
-  },
-
-  settleRows: () => {},
+  ...publishNewHead(),
 }

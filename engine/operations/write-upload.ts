@@ -1,8 +1,13 @@
+import { publishPackage, unpublishPackage } from '../../repos/package-refs.js'
 import { writePackageCommit } from '../../repos/write-package-commit.js'
 import type { EngineDeps } from '../deps.js'
 import type { PreparedPackage } from '../prepare-package.js'
-import type { PackageRow } from '../store/rows.js'
+import { presentFunction } from '../present.js'
+import type { FunctionRecord } from '../records.js'
+import type { FunctionRow, PackageRow } from '../store/rows.js'
+import type { FunctionFieldsRow } from '../store/statements.js'
 import { formatTime } from '../time.js'
+import type { OperationDefinition } from './operation.js'
 
 /**
  * Writes an upload's objects: the unpacked package as a commit on top of
@@ -36,3 +41,56 @@ export async function writeUpload(
     created_at: formatTime(at),
   }
 }
+
+/** What an upload and a restore both do once their commit is written: the kinds that make a new head. */
+export interface NewHead<I extends { functionId: string }> {
+  input: I
+  plan: { fn: FunctionRow; pkg: PackageRow; fields: FunctionFieldsRow }
+  payload: { commit: string; previous: string | null }
+  state: { pkg: PackageRow; fields: FunctionFieldsRow }
+  written: void
+  result: FunctionRecord
+}
+
+export const presentFunctionById = (deps: EngineDeps, id: string) =>
+  presentFunction(deps, deps.sql.functionByIdOrThrow({ id }))
+
+/**
+ * The steps after `prepare` of every operation that moves `main` to a new
+ * commit with its package row and the function's fields: `main` and the archive
+ * ref move in `git`, the rows in the confirm; undone after a crash.
+ */
+export const publishNewHead = <I extends { functionId: string }>(): Omit<
+  OperationDefinition<NewHead<I>>,
+  'prepare'
+> => ({
+  reserve: (_deps, { fn, pkg, fields }) => ({
+    functionId: fn.id,
+    payload: { commit: pkg.commit_oid, previous: fn.head_commit },
+    state: { pkg, fields },
+  }),
+
+  async git(deps, { functionId, state: { pkg } }) {
+    await publishPackage(deps.repos.gitdir(functionId), { commit: pkg.commit_oid, archiveBlob: pkg.archive_blob })
+  },
+
+  confirm(deps, { functionId, state: { pkg, fields } }) {
+    deps.sql.insertPackage(pkg)
+    deps.sql.updateFunctionFields(fields)
+    deps.sql.setFunctionHead({ id: functionId, head_commit: pkg.commit_oid, updated_at: fields.updated_at })
+  },
+
+  result: (deps, { functionId }) => presentFunctionById(deps, functionId),
+
+  async settleGit(deps, functionId, payload) {
+    // `main` goes back to the head SQLite records, not the payload's `previous`: when a confirm
+    // failed without a crash, later uploads may have been confirmed on top before this is settled.
+    const recorded = deps.sql.functionById({ id: functionId })?.head_commit ?? payload.previous
+    if (await deps.repos.exists(functionId))
+      await unpublishPackage(deps.repos.gitdir(functionId), { commit: payload.commit, previous: recorded })
+    // Settling runs under the function's lock or before the server listens: no write is under way here.
+    await deps.repos.sweepTemporaryFiles(functionId)
+  },
+
+  settleRows: () => {},
+})

@@ -98,4 +98,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX tokens_by_lookup ON tokens (lookup);
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- The function's config as it was when the version was made (spec 8, config snapshot).
+      -- NULL in every column for versions made before this migration: their config was never kept.
+      ALTER TABLE versions ADD COLUMN config_entry TEXT;
+      ALTER TABLE versions ADD COLUMN config_runtime_id TEXT;
+      ALTER TABLE versions ADD COLUMN config_cpu INTEGER;
+      ALTER TABLE versions ADD COLUMN config_memory_size INTEGER;
+      ALTER TABLE versions ADD COLUMN config_timeout INTEGER;
+    `,
+  },
 ]

@@ -42,6 +42,12 @@ export interface VersionRow {
   created_at: string
   updated_at: string | null
   deleted_at: string | null
+  /** The config snapshot; `config_entry` is null for versions made before snapshots were kept. */
+  config_entry: string | null
+  config_runtime_id: string | null
+  config_cpu: number | null
+  config_memory_size: number | null
+  config_timeout: number | null
 }
 
 export interface AliasRow {

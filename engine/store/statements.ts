@@ -9,6 +9,9 @@ type PackageKey = Pick<PackageRow, 'function_id' | 'commit_oid'>
 
 const FUNCTION_BY_ID = `SELECT * FROM functions WHERE id = @id`
 const PACKAGE_BY_COMMIT = `SELECT * FROM packages WHERE function_id = @function_id AND commit_oid = @commit_oid`
+/** Keyset: rows after the marker's place in the (created_at, id) order; every row when there is no marker. */
+const FUNCTIONS_AFTER = `(@after_id IS NULL OR (created_at, id) > (@after_created_at, @after_id))`
+type FunctionsAfter = { after_created_at: string | null; after_id: string | null; limit: number }
 const LIVE_VERSION = `SELECT * FROM versions
   WHERE function_id = @function_id AND version_number = @version_number AND state = 'live'`
 
@@ -22,9 +25,13 @@ export function prepareReadStatements(db: Db) {
     functionById: one<FunctionRow, FunctionKey>(FUNCTION_BY_ID),
     functionByIdOrThrow: getOne<FunctionRow, FunctionKey>('functionById', FUNCTION_BY_ID),
     functionIds: all<{ id: string }>(`SELECT id FROM functions ORDER BY created_at, id`),
-    activeFunctions: all<FunctionRow>(`SELECT * FROM functions WHERE state = 'active' ORDER BY created_at, id`),
-    activeFunctionsOfProject: all<FunctionRow, Pick<FunctionRow, 'project_id'>>(
-      `SELECT * FROM functions WHERE state = 'active' AND project_id = @project_id ORDER BY created_at, id`,
+    /** A page of every project's functions, after the one at (`after_created_at`, `after_id`) when given. */
+    activeFunctionsPage: all<FunctionRow, FunctionsAfter>(
+      `SELECT * FROM functions WHERE state = 'active' AND ${FUNCTIONS_AFTER} ORDER BY created_at, id LIMIT @limit`,
+    ),
+    activeFunctionsOfProjectPage: all<FunctionRow, FunctionsAfter & Pick<FunctionRow, 'project_id'>>(
+      `SELECT * FROM functions WHERE state = 'active' AND project_id = @project_id AND ${FUNCTIONS_AFTER}
+      ORDER BY created_at, id LIMIT @limit`,
     ),
 
     packageByCommit: one<PackageRow, PackageKey>(PACKAGE_BY_COMMIT),
@@ -35,8 +42,15 @@ export function prepareReadStatements(db: Db) {
 
     liveVersion: one<VersionRow, VersionKey>(LIVE_VERSION),
     liveVersionOrThrow: getOne<VersionRow, VersionKey>('liveVersion', LIVE_VERSION),
-    liveVersions: all<VersionRow, OfFunction>(
-      `SELECT * FROM versions WHERE function_id = @function_id AND state = 'live' ORDER BY version_number`,
+    /** A page of live versions after number `after` (0: from the start), ascending. */
+    liveVersionsUp: all<VersionRow, OfFunction & { after: number; limit: number }>(
+      `SELECT * FROM versions WHERE function_id = @function_id AND state = 'live' AND version_number > @after
+      ORDER BY version_number LIMIT @limit`,
+    ),
+    /** A page of live versions below number `before`, descending. */
+    liveVersionsDown: all<VersionRow, OfFunction & { before: number; limit: number }>(
+      `SELECT * FROM versions WHERE function_id = @function_id AND state = 'live' AND version_number < @before
+      ORDER BY version_number DESC LIMIT @limit`,
     ),
     newestLiveVersion: one<VersionRow, OfFunction>(
       `SELECT * FROM versions WHERE function_id = @function_id AND state = 'live' ORDER BY version_number DESC LIMIT 1`,
@@ -53,8 +67,14 @@ export function prepareReadStatements(db: Db) {
     aliasByName: one<AliasRow, Pick<AliasRow, 'project_id' | 'name'>>(
       `SELECT * FROM aliases WHERE project_id = @project_id AND name = @name`,
     ),
-    aliasesOfProject: all<AliasRow, Pick<AliasRow, 'project_id'>>(
-      `SELECT * FROM aliases WHERE project_id = @project_id ORDER BY created_at, name`,
+    /** A page of a project's aliases, after the one at (`after_created_at`, `after_name`) when given. */
+    aliasesOfProjectPage: all<
+      AliasRow,
+      Pick<AliasRow, 'project_id'> & { after_created_at: string | null; after_name: string | null; limit: number }
+    >(
+      `SELECT * FROM aliases WHERE project_id = @project_id
+      AND (@after_name IS NULL OR (created_at, name) > (@after_created_at, @after_name))
+      ORDER BY created_at, name LIMIT @limit`,
     ),
     aliasesOfFunction: all<AliasRow, OfFunction>(`SELECT * FROM aliases WHERE function_id = @function_id`),
     aliasesOfFunctionByName: all<AliasRow, OfFunction>(
@@ -92,10 +112,9 @@ export function prepareStatements(db: Db) {
     >(`INSERT INTO functions
       (id, project_id, name, description, runtime_id, entry, cpu, memory_size, timeout, state, created_at)
       VALUES (@id, @project_id, @name, @description, @runtime_id, @entry, @cpu, @memory_size, @timeout, 'creating', @created_at)`),
-    updateFunctionFields: run<
-      Pick<FunctionRow, 'id' | 'name' | 'description' | 'entry' | 'cpu' | 'memory_size' | 'timeout' | 'updated_at'>
-    >(`UPDATE functions SET name = @name, description = @description, entry = @entry, cpu = @cpu,
-      memory_size = @memory_size, timeout = @timeout, updated_at = @updated_at WHERE id = @id`),
+    updateFunctionFields: run<FunctionFieldsRow>(`UPDATE functions SET name = @name, description = @description,
+      runtime_id = @runtime_id, entry = @entry, cpu = @cpu, memory_size = @memory_size, timeout = @timeout,
+      updated_at = @updated_at WHERE id = @id`),
     /** Also makes a function being created active: its first package is in. */
     setFunctionHead: run<Pick<FunctionRow, 'id' | 'head_commit' | 'updated_at'>>(
       `UPDATE functions SET head_commit = @head_commit, state = 'active', updated_at = @updated_at WHERE id = @id`,
@@ -125,10 +144,17 @@ export function prepareStatements(db: Db) {
         | 'commit_oid'
         | 'tree_oid'
         | 'created_at'
+        | 'config_entry'
+        | 'config_runtime_id'
+        | 'config_cpu'
+        | 'config_memory_size'
+        | 'config_timeout'
       >
     >(`INSERT INTO versions
-      (id, function_id, version_number, project_id, description, commit_oid, tree_oid, status, state, created_at)
-      VALUES (@id, @function_id, @version_number, @project_id, @description, @commit_oid, @tree_oid, 'available', 'pending', @created_at)`),
+      (id, function_id, version_number, project_id, description, commit_oid, tree_oid, status, state, created_at,
+       config_entry, config_runtime_id, config_cpu, config_memory_size, config_timeout)
+      VALUES (@id, @function_id, @version_number, @project_id, @description, @commit_oid, @tree_oid, 'available', 'pending', @created_at,
+       @config_entry, @config_runtime_id, @config_cpu, @config_memory_size, @config_timeout)`),
     confirmVersion: run<{ id: string; tag_oid: string }>(
       `UPDATE versions SET state = 'live', tag_oid = @tag_oid WHERE id = @id`,
     ),
@@ -161,6 +187,12 @@ export function prepareStatements(db: Db) {
     deleteOperation: run<Pick<OperationRow, 'id'>>(`DELETE FROM operations WHERE id = @id`),
   }
 }
+
+/** The fields of a function a client (or a restore) may change. */
+export type FunctionFieldsRow = Pick<
+  FunctionRow,
+  'id' | 'name' | 'description' | 'runtime_id' | 'entry' | 'cpu' | 'memory_size' | 'timeout' | 'updated_at'
+> & { updated_at: string }
 
 export type ReadStatements = ReturnType<typeof prepareReadStatements>
 export type Statements = ReturnType<typeof prepareStatements>

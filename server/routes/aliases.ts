@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 
 import type { Engine } from '../../engine/engine.js'
 import { AliasRecord } from '../../engine/records.js'
+import { listAnswer, ListOf, PageQuery } from '../paging.js'
 import { AliasCreateBody, AliasParams, AliasUpdateBody, faults } from '../schemas.js'
 
 /** Function aliases: a per-project name for a function's version (0: its current code). */
@@ -17,10 +18,13 @@ export const aliasRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async 
 
   app.get(
     '/v1/aliases',
-    { schema: { response: { 200: Type.Object({ function_aliases: Type.Array(AliasRecord) }), ...faults(401) } } },
-    async (request) => ({
-      function_aliases: engine.listAliases(request.ctx),
-    }),
+    {
+      schema: {
+        querystring: Type.Object(PageQuery),
+        response: { 200: ListOf('function_aliases', AliasRecord), ...faults(400, 401) },
+      },
+    },
+    async (request) => listAnswer(request, 'function_aliases', engine.listAliases(request.ctx, request.query)),
   )
 
   app.get(

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox'
 import type { Engine } from '../../engine/engine.js'
 import { FunctionRecord } from '../../engine/records.js'
 import { readFunctionBody } from '../function-body.js'
+import { listAnswer, ListOf } from '../paging.js'
 import { DownloadQuery, faults, FunctionParams, ListFunctionsQuery, truthy } from '../schemas.js'
 import { sendDownload } from '../send-download.js'
 
@@ -27,17 +28,13 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
     {
       schema: {
         querystring: ListFunctionsQuery,
-        response: { 200: Type.Object({ functions: Type.Array(FunctionRecord) }), ...faults(401, 403) },
+        response: { 200: ListOf('functions', FunctionRecord), ...faults(400, 401, 403) },
       },
     },
     async (request) => {
       const { all_projects, project_id } = request.query
-      return {
-        functions: engine.listFunctions(request.ctx, {
-          allProjects: truthy(all_projects),
-          ...(project_id ? { projectId: project_id } : {}),
-        }),
-      }
+      const filter = { allProjects: truthy(all_projects), ...(project_id ? { projectId: project_id } : {}) }
+      return listAnswer(request, 'functions', engine.listFunctions(request.ctx, filter, request.query))
     },
   )
 

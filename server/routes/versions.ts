@@ -2,9 +2,19 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 
 import type { Engine } from '../../engine/engine.js'
-import { VersionRecord } from '../../engine/records.js'
-import { DownloadQuery, faults, FunctionParams, truthy, VersionCreateBody, VersionParams } from '../schemas.js'
-import { sendDownload } from '../send-download.js'
+import { FunctionRecord, VersionDiffRecord, VersionRecord } from '../../engine/records.js'
+import { listAnswer, ListOf } from '../paging.js'
+import {
+  DiffQuery,
+  DownloadQuery,
+  faults,
+  FunctionParams,
+  truthy,
+  VersionCreateBody,
+  VersionListQuery,
+  VersionParams,
+} from '../schemas.js'
+import { sendDownload, sendPatch } from '../send-download.js'
 
 /** Function versions: annotated tags `vN` on `main`, numbered by the engine. */
 export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async (app, { engine }) => {
@@ -30,10 +40,12 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
     {
       schema: {
         params: FunctionParams,
-        response: { 200: Type.Object({ function_versions: Type.Array(VersionRecord) }), ...faults(400, 401, 404) },
+        querystring: VersionListQuery,
+        response: { 200: ListOf('function_versions', VersionRecord), ...faults(400, 401, 404) },
       },
     },
-    async (request) => ({ function_versions: engine.listVersions(request.ctx, request.params.id) }),
+    async (request) =>
+      listAnswer(request, 'function_versions', engine.listVersions(request.ctx, request.params.id, request.query)),
   )
 
   app.get(
@@ -64,6 +76,32 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
         .type('text/plain; charset=utf-8')
         .send(`Request to detach function ${id}(version ${version}) has been accepted.`)
     },
+  )
+
+  app.get(
+    '/v1/functions/:id/versions/:version/diff',
+    {
+      schema: {
+        params: VersionParams,
+        querystring: DiffQuery,
+        response: { 200: VersionDiffRecord, ...faults(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { id, version } = request.params
+      const { diff, patch } = await engine.diffVersions(request.ctx, id, version, request.query.to)
+      const asPatch =
+        request.query.format === 'patch' ||
+        (request.query.format === undefined && /\btext\/x-diff\b/.test(request.headers.accept ?? ''))
+      if (asPatch) return sendPatch(reply, patch)
+      return diff
+    },
+  )
+
+  app.post(
+    '/v1/functions/:id/versions/:version/restore',
+    { schema: { params: VersionParams, response: { 200: FunctionRecord, ...faults(400, 401, 403, 404) } } },
+    async (request) => engine.restoreVersion(request.ctx, request.params.id, request.params.version),
   )
 
   app.delete(

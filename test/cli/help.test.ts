@@ -10,6 +10,8 @@ const COMMANDS = [
   ['admin', 'fsck'],
   ['admin', 'inspect'],
   ['admin', 'stats'],
+  ['diff'],
+  ['restore'],
 ]
 
 t.test('tagstone help, --help and -h list every command and the exit-code rule', async (t) => {

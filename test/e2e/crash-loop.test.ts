@@ -12,8 +12,9 @@ import { makeZip } from '../helpers/zip.js'
 
 /**
  * The real server as a child process, killed with SIGKILL at random moments
- * while clients upload packages, create and delete versions, and restarted on
- * the same data directory each time. Afterwards every acknowledged version must
+ * while clients upload packages, create, delete and restore versions, and
+ * restarted on the same data directory each time; after each restart every
+ * function must serve the package it records. Afterwards every acknowledged version must
  * be there byte for byte, no number may have been handed out twice, and fsck
  * and `git fsck` must find nothing wrong.
  */
@@ -42,7 +43,8 @@ class Ledger {
   readonly idsSeen = new Map<string, Set<string>>()
   readonly serverErrors: string[] = []
   readonly duplicates: string[] = []
-  counts = { uploads: 0, creates: 0, deletes: 0, cutOff: 0 }
+  counts = { uploads: 0, creates: 0, deletes: 0, restores: 0, cutOff: 0 }
+  readonly halfRestores: string[] = []
 
   sawId(fid: string, n: number, id: string): void {
     const key = `${fid}/${n}`
@@ -67,6 +69,15 @@ function packageForm(zip: Buffer): FormData {
   const form = new FormData()
   form.append('package', new Blob([new Uint8Array(zip)]), 'package.zip')
   return form
+}
+
+/** A function whose download is not its recorded md5, or not a zip ever sent, is a half-done upload or restore. */
+async function checkCurrent(at: ServeProcess, fid: string, ledger: Ledger): Promise<void> {
+  const shown = (await (await fetch(`${at.url}/v1/functions/${fid}`)).json()) as { code: string }
+  const recorded = (JSON.parse(shown.code) as { md5sum: string }).md5sum
+  const bytes = Buffer.from(await (await fetch(`${at.url}/v1/functions/${fid}?download=true`)).arrayBuffer())
+  if (md5(bytes) !== recorded || !ledger.zips.get(recorded)?.equals(bytes))
+    ledger.halfRestores.push(`${fid}: shows ${recorded}, serves ${md5(bytes)}`)
 }
 
 t.test('kill -9 at random moments loses no acknowledged version and reuses no number', async (t) => {
@@ -128,6 +139,13 @@ t.test('kill -9 at random moments loses no acknowledged version and reuses no nu
           ledger.acked.set(key, { id: body.id!, md5: body.md5sum!, state: 'live' })
           ledger.sawId(fid, body.version_number!, body.id!)
         } else if (reply.status >= 500) ledger.serverErrors.push(`POST version ${reply.status} ${JSON.stringify(body)}`)
+      } else if (roll < 0.87) {
+        const live = [...ledger.acked].filter(([key, v]) => key.startsWith(`${fid}/`) && v.state === 'live')
+        const picked = live[Math.floor(Math.random() * live.length)]
+        if (!picked) continue
+        const reply = await call('POST', `/v1/functions/${fid}/versions/${picked[0].slice(fid.length + 1)}/restore`)
+        if (reply?.status === 200) ledger.counts.restores++
+        else if (reply && reply.status >= 500) ledger.serverErrors.push(`restore ${reply.status} ${await reply.text()}`)
       } else if (roll < 0.95) {
         const live = [...ledger.acked].filter(([key, v]) => key.startsWith(`${fid}/`) && v.state === 'live')
         const picked = live[Math.floor(Math.random() * live.length)]
@@ -160,7 +178,10 @@ t.test('kill -9 at random moments loses no acknowledged version and reuses no nu
       victim.child.kill('SIGKILL')
       await victim.stop()
       kills++
-      server = await startServe(args)
+      const next = await startServe(args)
+      // Before any client is let in: each function serves exactly the package it says it has.
+      for (const fid of fids) await checkCurrent(next, fid, ledger)
+      server = next
     }
   } finally {
     stopping = true
@@ -169,6 +190,7 @@ t.test('kill -9 at random moments loses no acknowledged version and reuses no nu
   t.ok(kills >= KILLS, `${kills} kills in ${Date.now() - started} ms`)
   t.same(ledger.serverErrors, [], 'never a 5xx')
   t.same(ledger.duplicates, [], 'no number acknowledged twice')
+  t.same(ledger.halfRestores, [], 'after every restart, each download is the md5 its function shows')
   t.ok(ledger.counts.creates >= 5 && ledger.counts.uploads >= 5, `enough traffic: ${JSON.stringify(ledger.counts)}`)
   t.comment(`kills ${kills}, ${JSON.stringify(ledger.counts)}, ${ledger.acked.size} versions acknowledged`)
 

@@ -46,7 +46,12 @@ t.test('a function made through the API clones and fetches with the real git', a
   t.equal((await gitIn(work, 'rev-list', '--count', 'main')).stdout, '3', 'one commit per upload')
   t.equal((await gitIn(work, 'tag')).stdout, 'v1\nv3', 'existing versions only')
   t.equal((await gitIn(work, 'cat-file', '-t', 'v1')).stdout, 'tag')
-  t.match((await gitIn(work, 'cat-file', 'tag', 'v3')).stdout, /\n\nthird$/, 'the tag message is the description')
+  // Spec 8: the description, a blank line, then the config snapshot as trailers.
+  t.match(
+    (await gitIn(work, 'cat-file', 'tag', 'v3')).stdout,
+    /\n\nthird\n\nTagstone-Entry: main\.main\n(.+\n)*Tagstone-Package-Sha256: [0-9a-f]{64}$/,
+    'the tag message is the description, then the config trailers',
+  )
   t.equal((await gitIn(work, 'show', 'v1:main.py')).stdout, 'print(1)')
   t.equal((await gitIn(work, 'show', 'v3:lib/util.py')).stdout, 'A = 3')
   t.match(

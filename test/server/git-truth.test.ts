@@ -53,7 +53,15 @@ t.test('the repository on disk is what the API says, as the real git reads it', 
       const [message, taggerDate] = (
         await git(gitdir, 'for-each-ref', '--format=%(contents)%00%(taggerdate:unix)', `refs/tags/${tag}`)
       ).split('\0')
-      t.equal(message, `${v.description}\n`, `${tag}: the tag message is the description`)
+      // Spec 8: the description, a blank line, then the config snapshot as trailers.
+      const raw = await git(gitdir, 'cat-file', 'tag', tag)
+      const body = raw.slice(raw.indexOf('\n\n') + 2)
+      t.equal(
+        body.split('\n\nTagstone-Entry: ')[0],
+        v.description,
+        `${tag}: the tag message starts with the description`,
+      )
+      t.match(message, /\n\nTagstone-Entry: .*\nTagstone-Runtime: /, `${tag}: then the config trailers`)
       t.equal(
         Number(taggerDate),
         Date.parse(`${v.created_at.replace(' ', 'T')}Z`) / 1000,

@@ -92,6 +92,21 @@ t.test('a tag whose object is gone too is rebuilt from the row, byte for byte', 
   t.equal(await git(f.gitdir, 'for-each-ref', '--format=%(contents:subject)', 'refs/tags/v2'), 'number 2')
 })
 
+t.test("a version row whose config snapshot disagrees with its tag's trailers is named and refused", async (t) => {
+  const { found, repaired, after } = await tamperAndRepair(t, (f) => {
+    tamperSql(
+      f.dataDir,
+      `UPDATE versions SET config_timeout = 99 WHERE function_id = ? AND version_number = 2`,
+      f.functionId,
+    )
+  })
+  t.same(kinds(found.problems), ['tag-config-mismatch v2'])
+  t.match(found.problems[0]!.found, /Tagstone-Timeout: 5 \(expected 99\)/)
+  t.same(refusedKinds(repaired), ['tag-config-mismatch v2'])
+  t.match(repaired.refused[0]!.why, /backup/)
+  t.same(kinds(after.problems), ['tag-config-mismatch v2'])
+})
+
 t.test('a version row deleted from SQLite is named; repair refuses to drop its tag or invent a row', async (t) => {
   const { f, found, repaired, after } = await tamperAndRepair(t, (f) =>
     tamperSql(f.dataDir, `DELETE FROM versions WHERE function_id = ? AND version_number = 2`, f.functionId),

@@ -23,7 +23,7 @@ t.test('a git step that fails is settled at once and its error reaches the calle
   t.same(querySql(dataDir, `SELECT count(*) AS n FROM operations`), [{ n: 0 }], 'settled, nothing left for recovery')
   t.same(querySql(dataDir, `SELECT id FROM functions WHERE id = ?`, id), [], 'the create is undone')
   t.notOk(existsSync(gitdir))
-  t.same(engine.listFunctions(ADMIN), [])
+  t.same(engine.listFunctions(ADMIN).items, [])
 })
 
 t.test('a refused reserve writes nothing: no journal row, no number', async (t) => {

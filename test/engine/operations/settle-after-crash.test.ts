@@ -116,6 +116,25 @@ for (const cut of CUTS) {
     })
   })
 
+  t.test(`restore-function cut ${cut}: undone, main, head and config as they were`, async (t) => {
+    const f = await buildFixture(t.testdir())
+    const head = await git(f.gitdir, 'rev-parse', 'refs/heads/main')
+    const archives = await refs(f, 'refs/archives/')
+    const before = querySql(f.dataDir, `SELECT * FROM functions`)
+    await crashAt(t, f.dataDir, 'restore-function', { ctx: ADMIN, functionId: f.functionId, number: 1 }, cut)
+    await recoverAndCheck(t, f.dataDir, async (engine) => {
+      t.equal(await git(f.gitdir, 'rev-parse', 'refs/heads/main'), head)
+      t.equal(await refs(f, 'refs/archives/'), archives)
+      t.same(querySql(f.dataDir, `SELECT * FROM functions`), before)
+      t.same(querySql(f.dataDir, `SELECT count(*) AS n FROM packages`), [{ n: 3 }])
+      const restored = await engine.restoreVersion(ADMIN, f.functionId, 1)
+      t.equal(
+        JSON.parse(restored.code).md5sum,
+        querySql<{ md5sum: string }>(f.dataDir, `SELECT md5sum FROM packages ORDER BY rowid LIMIT 1`)[0]!.md5sum,
+      )
+    })
+  })
+
   t.test(`delete-function cut ${cut}: finished, no row and no repository`, async (t) => {
     const f = await buildFixture(t.testdir())
     await crashAt(t, f.dataDir, 'delete-function', { ctx: ADMIN, functionId: f.functionId }, cut)
