@@ -3,6 +3,7 @@ import { createVersion } from './create-version.js'
 import { deleteFunction } from './delete-function.js'
 import { deleteVersion } from './delete-version.js'
 import type { OperationDefinition, OperationTypes } from './operation.js'
+import { pruneVersions } from './prune-versions.js'
 import { upload } from './upload.js'
 
 /**
@@ -16,6 +17,7 @@ export const OPERATIONS = {
   'delete-function': deleteFunction,
   'create-version': createVersion,
   'delete-version': deleteVersion,
+  'prune-versions': pruneVersions,
 }
 
 type Registry = typeof OPERATIONS

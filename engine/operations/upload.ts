@@ -12,15 +12,16 @@ import { formatTime, wholeSeconds } from '../time.js'
 import { AlreadyDone, type OperationDefinition } from './operation.js'
 import { writeUpload } from './write-upload.js'
 
-type FunctionFields = Pick<FunctionRow, 'id' | 'name' | 'description' | 'entry' | 'cpu' | 'memory_size' | 'timeout'> & {
-  updated_at: string
-}
+const FIELDS = ['name', 'description', 'entry', 'cpu', 'memory_size', 'timeout', 'version_retention'] as const
+
+type FunctionFields = Pick<FunctionRow, 'id' | (typeof FIELDS)[number]> & { updated_at: string }
 
 interface Upload {
-  input: { ctx: RequestContext; functionId: string; input: FunctionInput }
-  plan: { fn: FunctionRow; pkg: PackageRow; merged: FunctionFields }
-  payload: { commit: string; previous: string | null }
-  state: { pkg: PackageRow; merged: FunctionFields }
+  input: { ctx: RequestContext; functionId: string; ifMatch?: string; input: FunctionInput }
+  /** No `pkg`: the fields alone change. */
+  plan: { fn: FunctionRow; pkg?: PackageRow; merged: FunctionFields; changed: string[] }
+  payload: { commit: string; previous: string | null } | null
+  state: { pkg?: PackageRow; merged: FunctionFields; changed: string[] }
   written: void
   result: FunctionRecord
 }
@@ -30,9 +31,10 @@ const present = (deps: Parameters<typeof presentFunction>[0], id: string) =>
 
 /**
  * Changes a function's metadata, its package, or both, atomically. A package
- * whose bytes equal the current one changes nothing, and metadata alone needs
- * no journal; new bytes make a commit, written before the reserve (no ref names
- * it yet) and published on `main` after it. Undone after a crash.
+ * whose bytes equal the current one changes nothing, and metadata alone is
+ * written by the reserve with no journal; new bytes make a commit, written
+ * before the reserve (no ref names it yet) and published on `main` after it.
+ * Undone after a crash.
  */
 export const upload: OperationDefinition<Upload> = {
   async prepare(deps, { ctx, functionId, input }) {
@@ -57,38 +59,52 @@ export const upload: OperationDefinition<Upload> = {
       cpu: fields.cpu ?? fn.cpu,
       memory_size: fields.memory_size ?? fn.memory_size,
       timeout: fields.timeout ?? fn.timeout,
+      version_retention: fields.version_retention ?? fn.version_retention,
       updated_at: formatTime(at),
     }
-    const fieldsChanged = (['name', 'description', 'entry', 'cpu', 'memory_size', 'timeout'] as const).some(
-      (k) => merged[k] !== fn[k],
-    )
+    const fieldsChanged = FIELDS.filter((k) => merged[k] !== fn[k])
     if (!changed) {
-      if (fieldsChanged) deps.sql.updateFunctionFields(merged)
-      return new AlreadyDone(present(deps, fn.id))
+      if (fieldsChanged.length === 0) return new AlreadyDone(present(deps, fn.id))
+      return { fn, merged, changed: fieldsChanged }
     }
     const pkg = await writeUpload(deps, fn.id, changed, fn.head_commit, at)
-    return { fn, pkg, merged }
+    return { fn, pkg, merged, changed: [...fieldsChanged, 'package'] }
   },
 
-  reserve: (_deps, { fn, pkg, merged }) => ({
-    functionId: fn.id,
-    payload: { commit: pkg.commit_oid, previous: fn.head_commit },
-    state: { pkg, merged },
-  }),
+  reserve(deps, { fn, pkg, merged, changed }) {
+    if (!pkg) {
+      deps.sql.updateFunctionFields(merged)
+      return { functionId: fn.id, payload: null, state: { merged, changed }, rowsOnly: true }
+    }
+    return {
+      functionId: fn.id,
+      payload: { commit: pkg.commit_oid, previous: fn.head_commit },
+      state: { pkg, merged, changed },
+    }
+  },
 
   async git(deps, { functionId, state: { pkg } }) {
-    await publishPackage(deps.repos.gitdir(functionId), { commit: pkg.commit_oid, archiveBlob: pkg.archive_blob })
+    await publishPackage(deps.repos.gitdir(functionId), { commit: pkg!.commit_oid, archiveBlob: pkg!.archive_blob })
   },
 
   confirm(deps, { functionId, state: { pkg, merged } }) {
-    deps.sql.insertPackage(pkg)
+    deps.sql.insertPackage(pkg!)
     deps.sql.updateFunctionFields(merged)
-    deps.sql.setFunctionHead({ id: functionId, head_commit: pkg.commit_oid, updated_at: merged.updated_at })
+    deps.sql.setFunctionHead({ id: functionId, head_commit: pkg!.commit_oid, updated_at: merged.updated_at })
   },
 
   result: (deps, { functionId }) => present(deps, functionId),
 
+  events: (_deps, { functionId, state: { pkg, changed } }) => [
+    {
+      action: 'function.update',
+      functionId,
+      details: { changed, ...(pkg ? { md5sum: pkg.md5sum, commit: pkg.commit_oid } : {}) },
+    },
+  ],
+
   async settleGit(deps, functionId, payload) {
+    if (!payload) return
     // `main` goes back to the head SQLite records, not the payload's `previous`: when a confirm
     // failed without a crash, later uploads may have been confirmed on top before this is settled.
     const recorded = deps.sql.functionById({ id: functionId })?.head_commit ?? payload.previous

@@ -14,6 +14,10 @@ export interface FunctionRow {
   state: 'creating' | 'active' | 'deleting'
   created_at: string
   updated_at: string | null
+  /** Goes up with every change a client can see: the ETag's source. */
+  revision: number
+  /** At most this many live versions; 0: no limit. */
+  version_retention: number
 }
 
 export interface PackageRow {
@@ -42,6 +46,7 @@ export interface VersionRow {
   created_at: string
   updated_at: string | null
   deleted_at: string | null
+  revision: number
 }
 
 export interface AliasRow {
@@ -53,6 +58,9 @@ export interface AliasRow {
   function_version: number
   created_at: string
   updated_at: string | null
+  revision: number
+  /** JSON `{"additional_version_weights": {"<n>": w}}`, or null. */
+  routing_config: string | null
 }
 
 export interface OperationRow {
@@ -61,4 +69,19 @@ export interface OperationRow {
   kind: string
   payload: string
   created_at: string
+}
+
+/** One change, as the audit log keeps it. */
+export interface EventRow {
+  id: number
+  time: string
+  project_id: string
+  /** A token's id, `no-auth` or `cli`. */
+  actor: string
+  action: string
+  function_id: string | null
+  version: number | null
+  alias: string | null
+  /** JSON object. */
+  details: string
 }

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 
 import type { Engine } from '../../engine/engine.js'
 import { VersionRecord } from '../../engine/records.js'
+import { preconditionOf, sendTagged } from '../etag-headers.js'
 import { DownloadQuery, faults, FunctionParams, truthy, VersionCreateBody, VersionParams } from '../schemas.js'
 import { sendDownload } from '../send-download.js'
 
@@ -14,14 +15,17 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
       schema: {
         params: FunctionParams,
         body: VersionCreateBody,
-        response: { 201: VersionRecord, ...faults(400, 401, 403, 404) },
+        response: { 201: VersionRecord, ...faults(400, 401, 403, 404, 412) },
       },
     },
     async (request, reply) => {
-      const version = await engine.createVersion(request.ctx, request.params.id, {
-        description: request.body?.description,
-      })
-      return reply.code(201).send(version)
+      const version = await engine.createVersion(
+        request.ctx,
+        request.params.id,
+        { description: request.body?.description },
+        preconditionOf(request),
+      )
+      return sendTagged(request, reply, version, 201)
     },
   )
 
@@ -49,7 +53,7 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
       const { id, version } = request.params
       if (truthy(request.query.download))
         return sendDownload(reply, await engine.downloadVersion(request.ctx, id, version))
-      return engine.getVersion(request.ctx, id, version)
+      return sendTagged(request, reply, engine.getVersion(request.ctx, id, version))
     },
   )
 
@@ -68,9 +72,9 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
 
   app.delete(
     '/v1/functions/:id/versions/:version',
-    { schema: { params: VersionParams, response: { 204: Type.Null(), ...faults(400, 401, 403, 404) } } },
+    { schema: { params: VersionParams, response: { 204: Type.Null(), ...faults(400, 401, 403, 404, 412) } } },
     async (request, reply) => {
-      await engine.deleteVersion(request.ctx, request.params.id, request.params.version)
+      await engine.deleteVersion(request.ctx, request.params.id, request.params.version, preconditionOf(request))
       return reply.code(204).send(null)
     },
   )
