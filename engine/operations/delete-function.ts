@@ -33,6 +33,7 @@ export const deleteFunction: OperationDefinition<DeleteFunction> = {
   git: (deps, { functionId }) => removeFunction.settleGit(deps, functionId),
   confirm: (deps, { functionId }) => removeFunction.settleRows(deps, functionId),
   result: () => {},
+  finishesOnSettle: true,
   events: (_deps, { functionId }) => [{ action: 'function.delete', functionId }],
   etag: (deps, { ctx, functionId }) => functionEtag(findFunctionToDelete(deps, ctx, functionId)),
 

@@ -37,6 +37,7 @@ export const deleteVersion: OperationDefinition<DeleteVersion> = {
     deps.sql.bumpFunctionRevision({ id: functionId })
   },
   result: () => {},
+  finishesOnSettle: true,
   events: (_deps, { functionId, payload }) => [{ action: 'version.delete', functionId, version: payload.number }],
   // The precondition is on the version: its ETag, not its function's.
   etag: (deps, { ctx, functionId, number }) => versionEtag(findVersion(deps, ctx, functionId, number, 'own')),

@@ -74,7 +74,7 @@ export interface OperationDefinition<T extends OperationTypes> {
    * The audit events of the change, written by the runner in the confirm's transaction (the reserve's
    * for a rows-only change). `written` is undefined for a rows-only change.
    */
-  events(deps: EngineDeps, reserved: Reservation<T>, written: T['written'] | undefined): EventSpec[]
+  events(deps: SettleDeps, reserved: Reservation<T>, written: T['written'] | undefined): EventSpec[]
   /**
    * The current ETag of what the operation changes, which an If-Match must name; it finds the
    * thing as the reserve would (a 404 stays a 404). Without it: the function's, as its owner sees it.
@@ -85,6 +85,11 @@ export interface OperationDefinition<T extends OperationTypes> {
    * upload, finishes a delete. Safe to repeat, even after a crash half way through.
    */
   settleGit(deps: SettleDeps, functionId: string, payload: T['payload']): Promise<void>
+  /**
+   * Settling finishes this operation rather than undoing it (a delete: the reserve already hid the
+   * thing), so the change happens after all and its events are written with the settle.
+   */
+  finishesOnSettle?: boolean
   /** The SQLite half of settling, inside the transaction that deletes the journal row. */
   settleRows(deps: SettleDeps, functionId: string, payload: T['payload']): void
 }

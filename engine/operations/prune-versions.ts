@@ -85,6 +85,7 @@ export const pruneVersions: OperationDefinition<PruneVersions> = {
   result: (_deps, { payload }) => payload.pruned.map((v) => v.number),
   events: (_deps, { functionId, payload }) => pruneSteps.event(functionId, payload.keep, payload.pruned),
 
+  finishesOnSettle: true,
   settleGit: (deps, functionId, payload) => pruneSteps.git(deps, functionId, payload.pruned),
   settleRows: (deps, functionId, payload) => pruneSteps.confirm(deps, functionId, payload.pruned),
 }

@@ -2,10 +2,10 @@ import { findFunction } from '../access.js'
 import type { RequestContext } from '../context.js'
 import type { EngineDeps } from '../deps.js'
 import { requireIfMatch } from '../etags.js'
-import { appendEvent } from '../events.js'
 import { functionEtag } from '../present.js'
 import { formatTime } from '../time.js'
 import { AlreadyDone, type OperationDefinition, type OperationTypes, type Reservation } from './operation.js'
+import { appendEvents } from './operation-events.js'
 import { definitionOf, type InputOf, type OperationKind, type ResultOf } from './registry.js'
 import { settleOperation } from './settle-operation.js'
 
@@ -80,6 +80,8 @@ export function reserveOperation<T extends OperationTypes>(
         kind,
         payload: JSON.stringify(reserved.payload),
         created_at: formatTime(deps.now()),
+        project_id: input.ctx.projectId,
+        actor: input.ctx.actor,
       })
       return { ...reserved, operationId: row.id, ctx: input.ctx }
     })
@@ -110,15 +112,4 @@ function checkIfMatch<T extends OperationTypes>(
       ? definition.etag(deps, input)
       : functionEtag(findFunction(deps, input.ctx, input.functionId, 'own')),
   )
-}
-
-function appendEvents<T extends OperationTypes>(
-  deps: EngineDeps,
-  definition: OperationDefinition<T>,
-  reserved: Reservation<T>,
-  written: T['written'] | undefined,
-  ctx: RequestContext,
-): void {
-  const at = deps.now()
-  for (const e of definition.events(deps, reserved, written)) appendEvent(deps.sql, ctx, at, e)
 }

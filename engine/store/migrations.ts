@@ -110,6 +110,10 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       -- JSON {"additional_version_weights": {"<n>": w}}, or NULL when the alias routes to one version.
       ALTER TABLE aliases ADD COLUMN routing_config TEXT;
 
+      -- Who asked for an operation: settling that finishes it (a delete) logs its event for them.
+      ALTER TABLE operations ADD COLUMN project_id TEXT;
+      ALTER TABLE operations ADD COLUMN actor TEXT;
+
       -- The audit log: one row per change, written in the transaction that makes the change. Never updated.
       CREATE TABLE events (
         id INTEGER PRIMARY KEY AUTOINCREMENT,

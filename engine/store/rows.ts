@@ -69,6 +69,9 @@ export interface OperationRow {
   kind: string
   payload: string
   created_at: string
+  /** Who asked for it; null in rows written before the audit log existed. */
+  project_id: string | null
+  actor: string | null
 }
 
 /** One change, as the audit log keeps it. */

@@ -202,8 +202,8 @@ export function prepareStatements(db: Db) {
 
     insertOperation: getOne<Pick<OperationRow, 'id'>, Omit<OperationRow, 'id'>>(
       'insertOperation',
-      `INSERT INTO operations (function_id, kind, payload, created_at)
-      VALUES (@function_id, @kind, @payload, @created_at) RETURNING id`,
+      `INSERT INTO operations (function_id, kind, payload, created_at, project_id, actor)
+      VALUES (@function_id, @kind, @payload, @created_at, @project_id, @actor) RETURNING id`,
     ),
     deleteOperation: run<Pick<OperationRow, 'id'>>(`DELETE FROM operations WHERE id = @id`),
 

@@ -154,3 +154,30 @@ for (const cut of CUTS) {
     })
   })
 }
+
+const eventsOf = (f: Fixture, action: string) =>
+  querySql<{ actor: string; version: number }>(
+    f.dataDir,
+    `SELECT actor, version FROM events WHERE action = ? ORDER BY id`,
+    action,
+  )
+
+for (const cut of CUTS) {
+  t.test(`events across a cut ${cut}: a finished delete has its event, an undone create has none`, async (t) => {
+    const f = await buildFixture(t.testdir())
+    const someone = { ...ADMIN, actor: 'token-id' }
+    await crashAt(t, f.dataDir, 'delete-version', { ctx: someone, functionId: f.functionId, number: 2 }, cut)
+    await crashAt(t, f.dataDir, 'create-version', { ctx: someone, functionId: f.functionId, input: {} }, cut)
+    await recoverAndCheck(t, f.dataDir, async () => {
+      t.same(eventsOf(f, 'version.delete'), [
+        { actor: 'cli', version: 3 },
+        { actor: 'token-id', version: 2 },
+      ])
+      t.same(eventsOf(f, 'version.create'), [
+        { actor: 'cli', version: 1 },
+        { actor: 'cli', version: 2 },
+        { actor: 'cli', version: 3 },
+      ])
+    })
+  })
+}
