@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import t from 'tap'
 
+import type { EventRecord } from '../../engine/records.js'
 import { tokenAuthenticate } from '../../server/token-auth.js'
 import { Api, expectFault, type Json, type Reply } from '../helpers/api.js'
 import { functionForm, type RunningServer, startServer } from '../helpers/server.js'
@@ -12,17 +13,7 @@ import { makeZip } from '../helpers/zip.js'
 
 const pkg = (n: number) => makeZip([{ name: 'main.py', content: `def main():\n    return ${n}\n` }])
 
-interface EventJson {
-  id: number
-  time: string
-  project_id: string
-  actor: string
-  action: string
-  function_id: string | null
-  version: number | null
-  alias: string | null
-  details: Json
-}
+type EventJson = EventRecord
 
 /** An Api whose every call carries a token. */
 class TokenApi extends Api {
