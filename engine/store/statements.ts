@@ -90,7 +90,6 @@ export function prepareReadStatements(db: Db) {
     countFunctions: count(`SELECT count(*) AS n FROM functions`),
     countVersionsInState: count<Pick<VersionRow, 'state'>>(`SELECT count(*) AS n FROM versions WHERE state = @state`),
     countAliases: count(`SELECT count(*) AS n FROM aliases`),
-    countEvents: count(`SELECT count(*) AS n FROM events`),
     countPackages: count(`SELECT count(*) AS n FROM packages`),
     archiveBytes: count(`SELECT sum(size) AS n FROM packages`),
 
