@@ -14,6 +14,8 @@ export const adminCommand = defineGroup({
     fsck: async () => (await import('./admin/fsck.js')).fsckCommand,
     inspect: async () => (await import('./admin/inspect.js')).inspectCommand,
     stats: async () => (await import('./admin/stats.js')).statsCommand,
+    prune: async () => (await import('./admin/prune.js')).pruneCommand,
+    events: async () => (await import('./admin/events.js')).eventsCommand,
   },
   leading: COMMON_OPTIONS,
 })

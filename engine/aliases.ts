@@ -1,11 +1,15 @@
 import { findFunction } from './access.js'
+import { parseRoutingConfig, storedRoutingConfig, type Weights, weightsOf } from './alias-routing.js'
 import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
 import { EngineError } from './errors.js'
+import { requireIfMatch } from './etags.js'
+import { appendEvent, type EventAction } from './events.js'
 import { boundedInteger, type FieldValue, optionalText } from './function-fields.js'
+import type { Precondition } from './functions.js'
 import { newId, requireUuid } from './ids.js'
 import { invalidPaging, type Page, pageOf, type PageRequest, parseLimit, sqlLimit } from './paging.js'
-import { presentAlias } from './present.js'
+import { aliasEtag, presentAlias } from './present.js'
 import type { AliasRecord } from './records.js'
 import type { AliasRow } from './store/rows.js'
 import { formatTime } from './time.js'
@@ -15,18 +19,39 @@ export interface AliasInput {
   function_id?: FieldValue
   function_version?: FieldValue
   description?: FieldValue
+  routing_config?: unknown
 }
 
 const VERSION_RANGE = { min: 0, max: Number.MAX_SAFE_INTEGER }
 
-/** Version 0 is the function's current code; any other must exist now. */
-function checkTarget(deps: EngineDeps, ctx: RequestContext, functionId: string, version: number): string {
-  const fn = findFunction(deps, ctx, requireUuid(functionId, 'function id'), 'own')
-  if (version !== 0 && !deps.sql.liveVersion({ function_id: fn.id, version_number: version })) {
-    throw new EngineError('ALIAS_VERSION_NOT_FOUND', `Version ${version} of function ${fn.id} does not exist.`, {
-      function_id: fn.id,
+function requireLiveVersion(deps: EngineDeps, functionId: string, version: number): void {
+  if (!deps.sql.liveVersion({ function_id: functionId, version_number: version })) {
+    throw new EngineError('ALIAS_VERSION_NOT_FOUND', `Version ${version} of function ${functionId} does not exist.`, {
+      function_id: functionId,
       version,
     })
+  }
+}
+
+/** Version 0 is the function's current code; any other must exist now, and so must every weighted extra. */
+function checkTarget(
+  deps: EngineDeps,
+  ctx: RequestContext,
+  functionId: string,
+  version: number,
+  weights: Weights,
+): string {
+  const fn = findFunction(deps, ctx, requireUuid(functionId, 'function id'), 'own')
+  if (version !== 0) requireLiveVersion(deps, fn.id, version)
+  for (const extra of Object.keys(weights).map(Number)) {
+    if (extra === version) {
+      throw new EngineError(
+        'INVALID_FIELD',
+        `Invalid routing_config: version ${extra} is the alias's function_version; extras must be other versions.`,
+        { field: 'routing_config' },
+      )
+    }
+    requireLiveVersion(deps, fn.id, extra)
   }
   return fn.id
 }
@@ -37,6 +62,16 @@ function findAlias(deps: EngineDeps, ctx: RequestContext, name: string): AliasRo
   return row
 }
 
+function logAlias(deps: EngineDeps, ctx: RequestContext, action: EventAction, row: AliasRow): void {
+  appendEvent(deps.sql, ctx, deps.now(), {
+    action,
+    functionId: row.function_id,
+    version: row.function_version,
+    alias: row.name,
+    details: { routing_config: presentAlias(row).routing_config },
+  })
+}
+
 export function createAlias(deps: EngineDeps, ctx: RequestContext, input: AliasInput): AliasRecord {
   const name = optionalText('name', input.name)
   if (!name) throw new EngineError('INVALID_FIELD', 'Invalid name: an alias needs a name.', { field: 'name' })
@@ -45,21 +80,24 @@ export function createAlias(deps: EngineDeps, ctx: RequestContext, input: AliasI
     throw new EngineError('INVALID_FIELD', 'Invalid function_id: an alias needs a function.', { field: 'function_id' })
   const version = boundedInteger('function_version', input.function_version, VERSION_RANGE) ?? 0
   const description = optionalText('description', input.description) ?? null
+  const weights = parseRoutingConfig(input.routing_config) ?? {}
   return deps.db.transaction(() => {
-    const fid = checkTarget(deps, ctx, functionId, version)
+    const fid = checkTarget(deps, ctx, functionId, version, weights)
     if (deps.sql.aliasByName({ project_id: ctx.projectId, name }))
       throw new EngineError('ALIAS_EXISTS', `Alias ${name} already exists.`, { name })
-    const id = newId()
     deps.sql.insertAlias({
-      id,
+      id: newId(),
       project_id: ctx.projectId,
       name,
       description,
       function_id: fid,
       function_version: version,
+      routing_config: storedRoutingConfig(weights),
       created_at: formatTime(deps.now()),
     })
-    return presentAlias(findAlias(deps, ctx, name))
+    const row = findAlias(deps, ctx, name)
+    logAlias(deps, ctx, 'alias.create', row)
+    return presentAlias(row)
   })()
 }
 
@@ -83,26 +121,50 @@ export function getAlias(deps: EngineDeps, ctx: RequestContext, name: string): A
   return presentAlias(findAlias(deps, ctx, name))
 }
 
-/** Changes what an alias points at; a null or absent field is left as it is. */
-export function updateAlias(deps: EngineDeps, ctx: RequestContext, name: string, input: AliasInput): AliasRecord {
+/**
+ * Changes what an alias points at; a null or absent field is left as it is, and
+ * `routing_config` `{"additional_version_weights": {}}` clears the weights.
+ */
+export function updateAlias(
+  deps: EngineDeps,
+  ctx: RequestContext,
+  name: string,
+  input: AliasInput,
+  precondition: Precondition = {},
+): AliasRecord {
   const functionId = optionalText('function_id', input.function_id)
   const version = boundedInteger('function_version', input.function_version, VERSION_RANGE)
   const description = optionalText('description', input.description)
+  const weights = parseRoutingConfig(input.routing_config)
   return deps.db.transaction(() => {
     const row = findAlias(deps, ctx, name)
+    requireIfMatch(precondition.ifMatch, () => aliasEtag(row))
     const next = {
       id: row.id,
       function_id: functionId ?? row.function_id,
       function_version: version ?? row.function_version,
       description: description ?? row.description,
+      routing_config: weights === undefined ? row.routing_config : storedRoutingConfig(weights),
       updated_at: formatTime(deps.now()),
     }
-    next.function_id = checkTarget(deps, ctx, next.function_id, next.function_version)
+    next.function_id = checkTarget(deps, ctx, next.function_id, next.function_version, weightsOf(next.routing_config))
     deps.sql.updateAlias(next)
-    return presentAlias(findAlias(deps, ctx, name))
+    const updated = findAlias(deps, ctx, name)
+    logAlias(deps, ctx, 'alias.update', updated)
+    return presentAlias(updated)
   })()
 }
 
-export function deleteAlias(deps: EngineDeps, ctx: RequestContext, name: string): void {
-  deps.sql.deleteAlias({ id: findAlias(deps, ctx, name).id })
+export function deleteAlias(
+  deps: EngineDeps,
+  ctx: RequestContext,
+  name: string,
+  precondition: Precondition = {},
+): void {
+  deps.db.transaction(() => {
+    const row = findAlias(deps, ctx, name)
+    requireIfMatch(precondition.ifMatch, () => aliasEtag(row))
+    deps.sql.deleteAlias({ id: row.id })
+    logAlias(deps, ctx, 'alias.delete', row)
+  })()
 }

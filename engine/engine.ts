@@ -9,6 +9,7 @@ import { ArchiveCache } from './archive-cache.js'
 import type { EngineDeps } from './deps.js'
 import * as diff from './diff.js'
 import { EngineError } from './errors.js'
+import * as events from './events.js'
 import { FunctionLocks } from './function-locks.js'
 import * as functions from './functions.js'
 import { gitRepository } from './git-repository.js'
@@ -68,6 +69,7 @@ export class Engine {
   readonly getAlias: Tail<typeof aliases.getAlias>
   readonly updateAlias: Tail<typeof aliases.updateAlias>
   readonly deleteAlias: Tail<typeof aliases.deleteAlias>
+  readonly listEvents: Tail<typeof events.listEvents>
   /** The repository of a function the caller may read, for git clients. */
   readonly gitRepository: Tail<typeof gitRepository>
   /** API tokens, on the engine's own connection. */
@@ -95,6 +97,7 @@ export class Engine {
     this.getAlias = bind(aliases.getAlias)
     this.updateAlias = bind(aliases.updateAlias)
     this.deleteAlias = bind(aliases.deleteAlias)
+    this.listEvents = bind(events.listEvents)
     this.gitRepository = bind(gitRepository)
     this.tokens = new TokenStore(deps.db, deps.now)
   }

@@ -34,6 +34,7 @@ export type EngineErrorCode =
   | 'ALIAS_EXISTS'
   | 'UNAUTHENTICATED'
   | 'NO_DATA_DIRECTORY'
+  | 'PRECONDITION_FAILED'
 
 export type EngineError = TagstoneError<EngineErrorCode>
 export const EngineError: LayerErrorConstructor<EngineErrorCode> = TagstoneError

@@ -37,7 +37,11 @@ export interface FunctionFields {
   cpu?: number
   memory_size?: number
   timeout?: number
+  version_retention?: number
 }
+
+/** Retention beyond this keeps nothing more than no retention would. */
+const RETENTION_RANGE = { min: 0, max: 1_000_000 }
 
 /** Validates the metadata fields of a function create or update; absent fields stay absent. */
 export function parseFunctionFields(input: Record<string, FieldValue>, limits: Limits): FunctionFields {
@@ -48,6 +52,7 @@ export function parseFunctionFields(input: Record<string, FieldValue>, limits: L
   const cpu = boundedInteger('cpu', input.cpu, limits.cpu)
   const memorySize = boundedInteger('memory_size', input.memory_size, limits.memorySize)
   const timeout = boundedInteger('timeout', input.timeout, limits.timeout)
+  const retention = boundedInteger('version_retention', input.version_retention, RETENTION_RANGE)
   if (name !== undefined) fields.name = name
   if (description !== undefined) fields.description = description
   if (entry !== undefined) {
@@ -57,6 +62,7 @@ export function parseFunctionFields(input: Record<string, FieldValue>, limits: L
   if (cpu !== undefined) fields.cpu = cpu
   if (memorySize !== undefined) fields.memory_size = memorySize
   if (timeout !== undefined) fields.timeout = timeout
+  if (retention !== undefined) fields.version_retention = retention
   return fields
 }
 

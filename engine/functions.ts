@@ -2,6 +2,7 @@ import { findFunction, requireAdmin } from './access.js'
 import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
 import { EngineError } from './errors.js'
+import { appendEvent } from './events.js'
 import type { FieldValue } from './function-fields.js'
 import { isUuid, newId } from './ids.js'
 import { runOperation } from './operations/run-operation.js'
@@ -19,6 +20,11 @@ export interface FunctionInput {
   package?: Buffer
 }
 
+/** A change's precondition, from the request: the ETag it was made against (an If-Match header). */
+export interface Precondition {
+  ifMatch?: string
+}
+
 /** Creates a function from a package: a new repository whose `main` holds one commit. */
 export function createFunction(deps: EngineDeps, ctx: RequestContext, input: FunctionInput): Promise<FunctionRecord> {
   return runOperation(deps, 'create-function', { ctx, functionId: newId(), input })
@@ -33,13 +39,19 @@ export function updateFunction(
   ctx: RequestContext,
   id: string,
   input: FunctionInput,
+  precondition: Precondition = {},
 ): Promise<FunctionRecord> {
-  return runOperation(deps, 'upload', { ctx, functionId: id, input })
+  return runOperation(deps, 'upload', { ctx, functionId: id, input, ...precondition })
 }
 
 /** Deletes a function with its versions and repository; refused while an alias points at it. */
-export function deleteFunction(deps: EngineDeps, ctx: RequestContext, id: string): Promise<void> {
-  return runOperation(deps, 'delete-function', { ctx, functionId: id })
+export function deleteFunction(
+  deps: EngineDeps,
+  ctx: RequestContext,
+  id: string,
+  precondition: Precondition = {},
+): Promise<void> {
+  return runOperation(deps, 'delete-function', { ctx, functionId: id, ...precondition })
 }
 
 export function listFunctions(
@@ -92,4 +104,20 @@ export function detachFunction(deps: EngineDeps, ctx: RequestContext, id: string
   requireAdmin(ctx, 'detach a function')
   const fn = findFunction(deps, ctx, id, 'read')
   deps.archives.drop(currentPackage(deps, fn).archive_blob)
+  recordDetach(deps, ctx, fn, 0)
+}
+
+/**
+ * Every accepted detach is logged, a repeated one too: each releases what is
+ * held at that moment, and an operator wants to see who asked for it.
+ */
+export function recordDetach(
+  deps: EngineDeps,
+  ctx: RequestContext,
+  fn: Pick<FunctionRow, 'id' | 'project_id'>,
+  version: number,
+): void {
+  // An admin may detach another project's function: the event is the owner's, as the function is.
+  const who = { projectId: fn.project_id, actor: ctx.actor }
+  appendEvent(deps.sql, who, deps.now(), { action: 'version.detach', functionId: fn.id, version })
 }

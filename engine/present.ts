@@ -1,5 +1,6 @@
 import { versionTagName } from '../repos/git/version-tags.js'
 import type { EngineDeps } from './deps.js'
+import { etagOf } from './etags.js'
 import type { AliasRecord, FunctionRecord, VersionRecord } from './records.js'
 import type { AliasRow, FunctionRow, PackageRow, VersionRow } from './store/rows.js'
 import { configOfVersion } from './version-config.js'
@@ -27,8 +28,10 @@ export function presentFunction(deps: EngineDeps, fn: FunctionRow): FunctionReco
     memory_size: fn.memory_size,
     timeout: fn.timeout,
     latest_version: deps.sql.newestLiveVersion({ function_id: fn.id })?.version_number ?? 0,
+    version_retention: fn.version_retention,
     commit: pkg.commit_oid,
     tree: pkg.tree_oid,
+    etag: functionEtag(fn),
   }
 }
 
@@ -53,6 +56,7 @@ export function presentVersion(deps: EngineDeps, v: VersionRow): VersionRecord {
     sha256: pkg.sha256,
     size: pkg.size,
     config: configOfVersion(v),
+    etag: versionEtag(v),
   }
 }
 
@@ -63,8 +67,14 @@ export function presentAlias(a: AliasRow): AliasRecord {
     description: a.description,
     function_id: a.function_id,
     function_version: a.function_version,
+    routing_config: a.routing_config === null ? null : (JSON.parse(a.routing_config) as AliasRecord['routing_config']),
     project_id: a.project_id,
     created_at: a.created_at,
     updated_at: a.updated_at,
+    etag: aliasEtag(a),
   }
 }
+
+export const functionEtag = (fn: FunctionRow) => etagOf('function', fn.id, fn.revision)
+export const versionEtag = (v: VersionRow) => etagOf('version', v.id, v.revision)
+export const aliasEtag = (a: AliasRow) => etagOf('alias', a.id, a.revision)

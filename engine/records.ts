@@ -7,6 +7,8 @@ const Time = Type.String({ description: 'UTC, YYYY-MM-DD HH:MM:SS' })
 const Owned = { project_id: Type.String(), created_at: Time, updated_at: Nullable(Time) }
 /** The git identity of a package: its commit and that commit's tree. */
 const GitCode = { commit: Type.String(), tree: Type.String() }
+/** The resource's current ETag, as the `ETag` header gives it: the value for `If-Match`. */
+const Etag = { etag: Type.String() }
 
 /** A function as the Qinling API shows it, plus the git identity of its current code. */
 export const FunctionRecord = Type.Object({
@@ -22,7 +24,9 @@ export const FunctionRecord = Type.Object({
   memory_size: Type.Integer(),
   timeout: Type.Integer(),
   latest_version: Type.Integer(),
+  version_retention: Type.Integer({ description: 'at most this many versions are kept; 0: all' }),
   ...GitCode,
+  ...Etag,
 })
 export type FunctionRecord = Static<typeof FunctionRecord>
 
@@ -52,6 +56,7 @@ export const VersionRecord = Type.Object({
   config: Type.Union([ConfigSnapshot, Type.Null()], {
     description: 'what the function ran with when the version was made; null for versions made before this was kept',
   }),
+  ...Etag,
 })
 export type VersionRecord = Static<typeof VersionRecord>
 
@@ -93,9 +98,28 @@ export const AliasRecord = Type.Object({
   description: Nullable(Type.String()),
   function_id: Type.String(),
   function_version: Type.Integer(),
+  routing_config: Type.Union([
+    Type.Object({ additional_version_weights: Type.Record(Type.String(), Type.Number()) }),
+    Type.Null(),
+  ]),
   ...Owned,
+  ...Etag,
 })
 export type AliasRecord = Static<typeof AliasRecord>
+
+/** One change in the audit log. */
+export const EventRecord = Type.Object({
+  id: Type.Integer(),
+  time: Time,
+  project_id: Type.String(),
+  actor: Type.String({ description: "the token's id, no-auth or cli" }),
+  action: Type.String({ description: 'e.g. version.create' }),
+  function_id: Nullable(Type.String()),
+  version: Type.Union([Type.Integer(), Type.Null()]),
+  alias: Nullable(Type.String()),
+  details: Type.Record(Type.String(), Type.Unknown()),
+})
+export type EventRecord = Static<typeof EventRecord>
 
 /** A package to hand back byte-exact. */
 export interface Download {

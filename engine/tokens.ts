@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 
-import type { RequestContext } from './context.js'
+import { CLI_ACTOR, type RequestContext } from './context.js'
 import { EngineError } from './errors.js'
+import { appendEvent } from './events.js'
 import { newId } from './ids.js'
 import type { Db } from './store/open-database.js'
 import { prepareTokenStatements, type TokenRow, type TokenStatements } from './store/token-statements.js'
@@ -39,7 +40,8 @@ const sha256 = (secret: string) => createHash('sha256').update(secret, 'utf8').d
 
 /**
  * API tokens: random secrets handed out once, kept in SQLite only as sha256
- * hashes, each bound to a project and a role.
+ * hashes, each bound to a project and a role. Only the admin commands (and the
+ * first start) make or revoke them, so their audit events name the actor `cli`.
  */
 export class TokenStore {
   private readonly sql: TokenStatements
@@ -81,8 +83,19 @@ export class TokenStore {
       label: request.label ?? null,
       created_at: formatTime(this.now()),
     }
-    this.sql.insertToken(row)
-    return { ...present({ ...row, revoked_at: null }), token }
+    const made = { ...present({ ...row, revoked_at: null }), token }
+    this.db.transaction(() => {
+      this.sql.insertToken(row)
+      this.log('token.create', made)
+    })()
+    return made
+  }
+
+  private log(action: 'token.create' | 'token.revoke', token: TokenRecord): void {
+    appendEvent(this.sql, { projectId: token.project_id, actor: CLI_ACTOR }, this.now(), {
+      action,
+      details: { token_id: token.id, role: token.role, label: token.label },
+    })
   }
 
   /** Every token ever made, revoked ones included, oldest first; never a secret. */
@@ -92,9 +105,14 @@ export class TokenStore {
 
   /** Revokes a token for good; revoking it again changes nothing. Undefined when there is no such token. */
   revokeToken(id: string): TokenRecord | undefined {
-    this.sql.revokeToken({ id, revoked_at: formatTime(this.now()) })
-    const row = this.sql.tokenById({ id })
-    return row && present(row)
+    return this.db.transaction(() => {
+      const revoked = this.sql.revokeToken({ id, revoked_at: formatTime(this.now()) }).changes > 0
+      const row = this.sql.tokenById({ id })
+      const token = row && present(row)
+      // Revoking again changes nothing, so it is no event.
+      if (token && revoked) this.log('token.revoke', token)
+      return token
+    })()
   }
 
   /** Who a secret acts as, or null when it is unknown or revoked. */
@@ -103,7 +121,8 @@ export class TokenStore {
     const hash = sha256(secret)
     // The lookup prefix only narrows the search; the whole hash decides, compared in constant time.
     for (const row of this.sql.liveTokensByLookup({ lookup: hash.toString('hex', 0, 8) })) {
-      if (timingSafeEqual(Buffer.from(row.hash, 'hex'), hash)) return { projectId: row.project_id, role: row.role }
+      if (timingSafeEqual(Buffer.from(row.hash, 'hex'), hash))
+        return { projectId: row.project_id, role: row.role, actor: row.id }
     }
     return null
   }

@@ -2,7 +2,7 @@ import { findFunction, findVersion, parseVersionNumber, requireAdmin } from './a
 import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
 import type { FieldValue } from './function-fields.js'
-import { detachFunction } from './functions.js'
+import { detachFunction, type Precondition, recordDetach } from './functions.js'
 import { runOperation } from './operations/run-operation.js'
 import { invalidPaging, type Page, pageOf, type PageRequest, parseLimit, sqlLimit } from './paging.js'
 import { presentVersion } from './present.js'
@@ -20,8 +20,9 @@ export function createVersion(
   ctx: RequestContext,
   functionId: string,
   input: { description?: FieldValue },
+  precondition: Precondition = {},
 ): Promise<VersionRecord> {
-  return runOperation(deps, 'create-version', { ctx, functionId, input })
+  return runOperation(deps, 'create-version', { ctx, functionId, input, ...precondition })
 }
 
 /** Live versions in `version_number` order (ascending unless `sort_dir=desc`), a page at a time when asked. */
@@ -88,8 +89,9 @@ export function deleteVersion(
   ctx: RequestContext,
   functionId: string,
   n: string | number,
+  precondition: Precondition = {},
 ): Promise<void> {
-  return runOperation(deps, 'delete-version', { ctx, functionId, number: n })
+  return runOperation(deps, 'delete-version', { ctx, functionId, number: n, ...precondition })
 }
 
 /**
@@ -101,8 +103,9 @@ export function restoreVersion(
   ctx: RequestContext,
   functionId: string,
   n: string | number,
+  precondition: Precondition = {},
 ): Promise<FunctionRecord> {
-  return runOperation(deps, 'restore-function', { ctx, functionId, number: n })
+  return runOperation(deps, 'restore-function', { ctx, functionId, number: n, ...precondition })
 }
 
 /** Releases what is held for serving version N (0: the function itself). Admin only; idempotent. */
@@ -110,7 +113,10 @@ export function detachVersion(deps: EngineDeps, ctx: RequestContext, functionId:
   requireAdmin(ctx, 'detach a function version')
   if (parseVersionNumber(n) === 0) return detachFunction(deps, ctx, functionId)
   const v = findVersion(deps, ctx, functionId, n, 'read')
-  deps.sql.setVersionStatus({ id: v.id, status: 'detached', updated_at: formatTime(deps.now()) })
+  deps.db.transaction(() => {
+    deps.sql.setVersionStatus({ id: v.id, status: 'detached', updated_at: formatTime(deps.now()) })
+    recordDetach(deps, ctx, { id: v.function_id, project_id: v.project_id }, v.version_number)
+  })()
   deps.archives.drop(
     deps.sql.packageByCommitOrThrow({ function_id: v.function_id, commit_oid: v.commit_oid }).archive_blob,
   )

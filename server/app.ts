@@ -6,6 +6,7 @@ import type { Engine } from '../engine/engine.js'
 import { installErrorHandling, RequestError, toFault } from './errors.js'
 import { actAsDefaultAdmin, type Authenticate } from './request-context.js'
 import { aliasRoutes } from './routes/aliases.js'
+import { eventRoutes } from './routes/events.js'
 import { functionRoutes } from './routes/functions.js'
 import { gitRoutes } from './routes/git.js'
 import { versionRoutes } from './routes/versions.js'
@@ -59,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(functionRoutes, { engine: options.engine })
     await api.register(versionRoutes, { engine: options.engine })
     await api.register(aliasRoutes, { engine: options.engine })
+    await api.register(eventRoutes, { engine: options.engine })
   })
   const authenticateGit = options.authenticateGit ?? actAsDefaultAdmin
   await app.register(gitRoutes, {

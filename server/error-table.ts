@@ -7,8 +7,12 @@ import type { ServerErrorCode } from './errors.js'
  */
 export type ClientErrorCode = RepoClientErrorCode | EngineErrorCode | ServerErrorCode
 
-/** The statuses the openstack client names (no 415, 422 or 429); 5xx are not chosen by code. */
-type ClientStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413
+/**
+ * The statuses the openstack client names (no 415, 422 or 429), and 412; 5xx are not chosen by code.
+ * 412 is outside the client's list, but only a request with an If-Match header can get it, and the
+ * openstack client never sends one: a 412 reaches only callers who asked for a precondition.
+ */
+type ClientStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413
 
 /** The status of each code, for REST and git alike. The compiler checks that every code is here. */
 export const ERROR_STATUS = {
@@ -32,6 +36,7 @@ export const ERROR_STATUS = {
   VERSION_NOT_FOUND: 404,
   ALIAS_NOT_FOUND: 404,
   ALIAS_EXISTS: 409,
+  PRECONDITION_FAILED: 412,
   // Only the admin tools meet it (they open a data directory); listed so that the table stays total.
   NO_DATA_DIRECTORY: 404,
   // repos: what a package may not be

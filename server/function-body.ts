@@ -4,7 +4,16 @@ import type { FieldValue } from '../engine/function-fields.js'
 import type { FunctionInput } from '../engine/functions.js'
 import { RequestError } from './errors.js'
 
-const FIELD_NAMES = ['name', 'description', 'runtime_id', 'entry', 'cpu', 'memory_size', 'timeout'] as const
+const FIELD_NAMES = [
+  'name',
+  'description',
+  'runtime_id',
+  'entry',
+  'cpu',
+  'memory_size',
+  'timeout',
+  'version_retention',
+] as const
 
 /**
  * Reads a function create or update from any of the bodies clients send:

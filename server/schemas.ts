@@ -39,17 +39,31 @@ export const VersionCreateBody = Type.Union([
   Type.Null(),
 ])
 
+/** Checked by the engine, which names what is wrong with it. */
+const RoutingConfig = Type.Optional(Type.Unknown({ description: '{"additional_version_weights": {"<n>": weight}}' }))
+
 export const AliasCreateBody = Type.Object({
   name: Type.String(),
   function_id: Type.String(),
   function_version: Type.Optional(Loose),
   description: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  routing_config: RoutingConfig,
 })
 
 export const AliasUpdateBody = Type.Object({
   function_id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   function_version: Type.Optional(Loose),
   description: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  routing_config: RoutingConfig,
+})
+
+export const EventsQuery = Type.Object({
+  function_id: Type.Optional(Type.String()),
+  action: Type.Optional(Type.String()),
+  since: Type.Optional(Type.String()),
+  limit: Type.Optional(Type.String()),
+  marker: Type.Optional(Type.String()),
+  all_projects: Type.Optional(Type.String()),
 })
 
 export const truthy = (value: string | undefined) => value !== undefined && /^(true|1|yes)$/i.test(value)

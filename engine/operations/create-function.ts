@@ -15,7 +15,7 @@ import { writeUpload } from './write-upload.js'
 interface CreateFunction {
   input: { ctx: RequestContext; functionId: string; input: FunctionInput }
   plan: {
-    row: Omit<FunctionRow, 'head_commit' | 'version_counter' | 'state' | 'updated_at'>
+    row: Omit<FunctionRow, 'head_commit' | 'version_counter' | 'state' | 'updated_at' | 'revision'>
     prepared: PreparedPackage
     at: Date
   }
@@ -49,6 +49,7 @@ export const createFunction: OperationDefinition<CreateFunction> = {
       cpu: fields.cpu ?? deps.limits.cpu.default,
       memory_size: fields.memory_size ?? deps.limits.memorySize.default,
       timeout: fields.timeout ?? deps.limits.timeout.default,
+      version_retention: fields.version_retention ?? 0,
       created_at: formatTime(at),
     }
     return { row, prepared, at }
@@ -72,6 +73,10 @@ export const createFunction: OperationDefinition<CreateFunction> = {
   },
 
   result: (deps, { functionId }) => presentFunction(deps, deps.sql.functionByIdOrThrow({ id: functionId })),
+
+  events: (_deps, { functionId }, pkg) => [
+    { action: 'function.create', functionId, details: { md5sum: pkg?.md5sum, commit: pkg?.commit_oid } },
+  ],
 
   ...removeFunction,
 }

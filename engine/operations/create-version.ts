@@ -10,11 +10,13 @@ import { formatTime, wholeSeconds } from '../time.js'
 import { configColumns, configOfFunction, configOfVersion, sameConfig, versionTagMessage } from '../version-config.js'
 import { buryVersion, type VersionPayload } from './bury-version.js'
 import { type OperationDefinition, planAsGiven, type StepTypes } from './operation.js'
+import { type PrunedVersion, pruneSteps } from './prune-versions.js'
 
 type CreateVersion = StepTypes<{
-  input: { ctx: RequestContext; functionId: string; input: { description?: FieldValue } }
-  payload: VersionPayload & { commit: string }
-  state: { message: string; at: Date }
+  input: { ctx: RequestContext; functionId: string; ifMatch?: string; input: { description?: FieldValue } }
+  /** `pruned` and `keep` are absent in journal rows written before retention existed. */
+  payload: VersionPayload & { commit: string; keep?: number; pruned?: PrunedVersion[] }
+  state: { description: string; message: string; at: Date }
   written: string
   result: VersionRecord
 }>
@@ -24,7 +26,10 @@ type CreateVersion = StepTypes<{
  * annotated tag `vN` on `main`'s head, confirm. The function's config as it is
  * now is kept on the row and as the tag's trailers. Refused (without using a
  * number) when neither the code nor the config has changed since the newest
- * version, or the maximum is reached. Undone after a crash, but its number stays used.
+ * version, or the maximum is reached. With a `version_retention`, the oldest
+ * unreferenced versions beyond it go in the same steps: hidden in the reserve,
+ * their tags deleted after the new tag is written, buried in the confirm. Undone
+ * after a crash, the prune with it (their tags put back); the new number stays used.
  */
 export const createVersion: OperationDefinition<CreateVersion> = {
   prepare: planAsGiven,
@@ -64,23 +69,51 @@ export const createVersion: OperationDefinition<CreateVersion> = {
       ...configColumns(config),
     })
     const message = versionTagMessage(description, config, pkg.sha256)
-    return { functionId: fn.id, payload: { versionId, number, commit: pkg.commit_oid }, state: { message, at } }
+    const keep = fn.version_retention
+    const pruned = keep > 0 ? pruneSteps.reserve(deps, fn.id, keep) : []
+    return {
+      functionId: fn.id,
+      payload: { versionId, number, commit: pkg.commit_oid, keep, pruned },
+      state: { description, message, at },
+    }
   },
 
-  git: (deps, { functionId, payload, state }) =>
-    writeVersionTag(deps.repos.gitdir(functionId), {
+  async git(deps, { functionId, payload, state }) {
+    const tagOid = await writeVersionTag(deps.repos.gitdir(functionId), {
       number: payload.number,
       commit: payload.commit,
       message: state.message,
       time: state.at.getTime() / 1000,
-    }),
+    })
+    await pruneSteps.git(deps, functionId, payload.pruned ?? [])
+    return tagOid
+  },
 
-  confirm(deps, { payload }, tagOid) {
+  confirm(deps, { functionId, payload }, tagOid) {
     deps.sql.confirmVersion({ id: payload.versionId, tag_oid: tagOid })
+    pruneSteps.confirm(deps, functionId, payload.pruned ?? [])
+    deps.sql.bumpFunctionRevision({ id: functionId })
   },
 
   result: (deps, { functionId, payload }) =>
     presentVersion(deps, deps.sql.liveVersionOrThrow({ function_id: functionId, version_number: payload.number })),
 
-  ...buryVersion,
+  events: (_deps, { functionId, payload, state }) => [
+    {
+      action: 'version.create',
+      functionId,
+      version: payload.number,
+      details: { description: state.description, commit: payload.commit },
+    },
+    ...pruneSteps.event(functionId, payload.keep ?? 0, payload.pruned ?? []),
+  ],
+
+  async settleGit(deps, functionId, payload) {
+    await buryVersion.settleGit(deps, functionId, payload)
+    await pruneSteps.undoGit(deps, functionId, payload.pruned ?? [])
+  },
+  settleRows(deps, functionId, payload) {
+    buryVersion.settleRows(deps, functionId, payload)
+    pruneSteps.undoRows(deps, payload.pruned ?? [])
+  },
 }

@@ -1,10 +1,14 @@
 import { findFunctionToDelete } from '../access.js'
 import type { RequestContext } from '../context.js'
 import { EngineError } from '../errors.js'
+import { functionEtag } from '../present.js'
 import { type OperationDefinition, planAsGiven, type StepTypes } from './operation.js'
 import { removeFunction } from './remove-function.js'
 
-type DeleteFunction = StepTypes<{ input: { ctx: RequestContext; functionId: string }; payload: Record<string, never> }>
+type DeleteFunction = StepTypes<{
+  input: { ctx: RequestContext; functionId: string; ifMatch?: string }
+  payload: Record<string, never>
+}>
 
 /**
  * Deletes a function with its versions and repository; refused while an alias
@@ -29,6 +33,9 @@ export const deleteFunction: OperationDefinition<DeleteFunction> = {
   git: (deps, { functionId }) => removeFunction.settleGit(deps, functionId),
   confirm: (deps, { functionId }) => removeFunction.settleRows(deps, functionId),
   result: () => {},
+  finishesOnSettle: true,
+  events: (_deps, { functionId }) => [{ action: 'function.delete', functionId }],
+  etag: (deps, { ctx, functionId }) => functionEtag(findFunctionToDelete(deps, ctx, functionId)),
 
   ...removeFunction,
 }

@@ -2,11 +2,12 @@ import { deleteVersionTag } from '../../repos/git/version-tags.js'
 import { findVersion } from '../access.js'
 import type { RequestContext } from '../context.js'
 import { EngineError } from '../errors.js'
+import { versionEtag } from '../present.js'
 import { buryVersion, type VersionPayload } from './bury-version.js'
 import { type OperationDefinition, planAsGiven, type StepTypes } from './operation.js'
 
 type DeleteVersion = StepTypes<{
-  input: { ctx: RequestContext; functionId: string; number: string | number }
+  input: { ctx: RequestContext; functionId: string; ifMatch?: string; number: string | number }
   payload: VersionPayload
 }>
 
@@ -31,8 +32,15 @@ export const deleteVersion: OperationDefinition<DeleteVersion> = {
   },
 
   git: (deps, { functionId, payload }) => deleteVersionTag(deps.repos.gitdir(functionId), payload.number),
-  confirm: (deps, { functionId, payload }) => buryVersion.settleRows(deps, functionId, payload),
+  confirm: (deps, { functionId, payload }) => {
+    buryVersion.settleRows(deps, functionId, payload)
+    deps.sql.bumpFunctionRevision({ id: functionId })
+  },
   result: () => {},
+  finishesOnSettle: true,
+  events: (_deps, { functionId, payload }) => [{ action: 'version.delete', functionId, version: payload.number }],
+  // The precondition is on the version: its ETag, not its function's.
+  etag: (deps, { ctx, functionId, number }) => versionEtag(findVersion(deps, ctx, functionId, number, 'own')),
 
   ...buryVersion,
 }

@@ -3,6 +3,7 @@ import { createVersion } from './create-version.js'
 import { deleteFunction } from './delete-function.js'
 import { deleteVersion } from './delete-version.js'
 import type { OperationDefinition, OperationTypes } from './operation.js'
+import { pruneVersions } from './prune-versions.js'
 import { restoreFunction } from './restore-function.js'
 import { upload } from './upload.js'
 
@@ -18,6 +19,7 @@ export const OPERATIONS = {
   'create-version': createVersion,
   'delete-version': deleteVersion,
   'restore-function': restoreFunction,
+  'prune-versions': pruneVersions,
 }
 
 type Registry = typeof OPERATIONS

@@ -7,7 +7,7 @@ import { configOfFunction, configOfVersion, sameConfig } from '../version-config
 import { AlreadyDone, type OperationDefinition } from './operation.js'
 import { type NewHead, presentFunctionById, publishNewHead } from './write-upload.js'
 
-type RestoreFunction = NewHead<{ ctx: RequestContext; functionId: string; number: string | number }>
+type RestoreFunction = NewHead<{ ctx: RequestContext; functionId: string; ifMatch?: string; number: string | number }>
 
 /**
  * Makes version N the function's current code again: a new commit on `main`
@@ -32,8 +32,15 @@ export const restoreFunction: OperationDefinition<RestoreFunction> = {
       time: Math.floor(at.getTime() / 1000),
     })
     const pkg = { ...from, commit_oid: commit, parent_commit: fn.head_commit, created_at: formatTime(at) }
-    const fields = { id: fn.id, name: fn.name, description: fn.description, ...config, updated_at: formatTime(at) }
-    return { fn, pkg, fields }
+    const { id, name, description, version_retention } = fn
+    const fields = { id, name, description, version_retention, ...config, updated_at: formatTime(at) }
+    const event = {
+      action: 'function.restore',
+      functionId: fn.id,
+      version: v.version_number,
+      details: { commit, md5sum: pkg.md5sum },
+    } as const
+    return { fn, pkg, fields, event }
   },
 
   ...publishNewHead(),

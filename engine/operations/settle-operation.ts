@@ -1,6 +1,7 @@
 import type { EngineDeps } from '../deps.js'
 import type { OperationRow } from '../store/rows.js'
 import type { SettleDeps } from './operation.js'
+import { appendEvents } from './operation-events.js'
 import { definitionOfRow } from './registry.js'
 
 /**
@@ -17,6 +18,10 @@ export async function settleOperation(deps: SettleDeps, op: OperationRow): Promi
   await definition.settleGit(deps, op.function_id, payload)
   deps.db.transaction(() => {
     definition.settleRows(deps, op.function_id, payload)
+    if (definition.finishesOnSettle && op.project_id !== null && op.actor !== null) {
+      const reserved = { functionId: op.function_id, payload, state: undefined }
+      appendEvents(deps, definition, reserved, undefined, { projectId: op.project_id, actor: op.actor })
+    }
     deps.sql.deleteOperation({ id: op.id })
   })()
 }

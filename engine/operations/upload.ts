@@ -9,13 +9,16 @@ import { formatTime, wholeSeconds } from '../time.js'
 import { AlreadyDone, type OperationDefinition } from './operation.js'
 import { type NewHead, presentFunctionById, publishNewHead, writeUpload } from './write-upload.js'
 
-type Upload = NewHead<{ ctx: RequestContext; functionId: string; input: FunctionInput }>
+type Upload = NewHead<{ ctx: RequestContext; functionId: string; ifMatch?: string; input: FunctionInput }>
+
+const FIELDS = ['name', 'description', 'entry', 'cpu', 'memory_size', 'timeout', 'version_retention'] as const
 
 /**
  * Changes a function's metadata, its package, or both, atomically. A package
- * whose bytes equal the current one changes nothing, and metadata alone needs
- * no journal; new bytes make a commit, written before the reserve (no ref names
- * it yet) and published on `main` after it. Undone after a crash.
+ * whose bytes equal the current one changes nothing, and metadata alone is
+ * written by the reserve with no journal; new bytes make a commit, written
+ * before the reserve (no ref names it yet) and published on `main` after it.
+ * Undone after a crash.
  */
 export const upload: OperationDefinition<Upload> = {
   async prepare(deps, { ctx, functionId, input }) {
@@ -30,7 +33,7 @@ export const upload: OperationDefinition<Upload> = {
     if (!prepared && code.md5sum) {
       throw new EngineError('PACKAGE_REQUIRED', 'A new md5sum needs a new package (multipart file "package").')
     }
-    const changed = prepared && prepared.md5sum !== current.md5sum ? prepared : undefined
+    const newBytes = prepared && prepared.md5sum !== current.md5sum ? prepared : undefined
     const at = wholeSeconds(deps.now())
     const merged = {
       id: fn.id,
@@ -41,17 +44,14 @@ export const upload: OperationDefinition<Upload> = {
       cpu: fields.cpu ?? fn.cpu,
       memory_size: fields.memory_size ?? fn.memory_size,
       timeout: fields.timeout ?? fn.timeout,
+      version_retention: fields.version_retention ?? fn.version_retention,
       updated_at: formatTime(at),
     }
-    const fieldsChanged = (['name', 'description', 'entry', 'cpu', 'memory_size', 'timeout'] as const).some(
-      (k) => merged[k] !== fn[k],
-    )
-    if (!changed) {
-      if (fieldsChanged) deps.sql.updateFunctionFields(merged)
-      return new AlreadyDone(presentFunctionById(deps, fn.id))
-    }
-    const pkg = await writeUpload(deps, fn.id, changed, fn.head_commit, at)
-    return { fn, pkg, fields: merged }
+    const changed: string[] = FIELDS.filter((k) => merged[k] !== fn[k])
+    if (!newBytes && changed.length === 0) return new AlreadyDone(presentFunctionById(deps, fn.id))
+    const pkg = newBytes && (await writeUpload(deps, fn.id, newBytes, fn.head_commit, at))
+    const details = pkg ? { changed: [...changed, 'package'], md5sum: pkg.md5sum, commit: pkg.commit_oid } : { changed }
+    return { fn, pkg, fields: merged, event: { action: 'function.update', functionId: fn.id, details } }
   },
 
   ...publishNewHead(),

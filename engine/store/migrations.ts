@@ -110,4 +110,36 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       ALTER TABLE versions ADD COLUMN config_timeout INTEGER;
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- Bumped by every change a client can see, so an ETag made from it changes with each.
+      ALTER TABLE functions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+      -- At most this many live versions (0: no limit); older unreferenced ones go as a version is made.
+      ALTER TABLE functions ADD COLUMN version_retention INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE versions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE aliases ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+      -- JSON {"additional_version_weights": {"<n>": w}}, or NULL when the alias routes to one version.
+      ALTER TABLE aliases ADD COLUMN routing_config TEXT;
+
+      -- Who asked for an operation: settling that finishes it (a delete) logs its event for them.
+      ALTER TABLE operations ADD COLUMN project_id TEXT;
+      ALTER TABLE operations ADD COLUMN actor TEXT;
+
+      -- The audit log: one row per change, written in the transaction that makes the change. Never updated.
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        function_id TEXT,
+        version INTEGER,
+        alias TEXT,
+        details TEXT NOT NULL
+      );
+      CREATE INDEX events_by_project ON events (project_id, id);
+      CREATE INDEX events_by_function ON events (function_id, id);
+    `,
+  },
 ]

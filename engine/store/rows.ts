@@ -14,6 +14,10 @@ export interface FunctionRow {
   state: 'creating' | 'active' | 'deleting'
   created_at: string
   updated_at: string | null
+  /** Goes up with every change a client can see: the ETag's source. */
+  revision: number
+  /** At most this many live versions; 0: no limit. */
+  version_retention: number
 }
 
 export interface PackageRow {
@@ -48,6 +52,7 @@ export interface VersionRow {
   config_cpu: number | null
   config_memory_size: number | null
   config_timeout: number | null
+  revision: number
 }
 
 export interface AliasRow {
@@ -59,6 +64,9 @@ export interface AliasRow {
   function_version: number
   created_at: string
   updated_at: string | null
+  revision: number
+  /** JSON `{"additional_version_weights": {"<n>": w}}`, or null. */
+  routing_config: string | null
 }
 
 export interface OperationRow {
@@ -67,4 +75,22 @@ export interface OperationRow {
   kind: string
   payload: string
   created_at: string
+  /** Who asked for it; null in rows written before the audit log existed. */
+  project_id: string | null
+  actor: string | null
+}
+
+/** One change, as the audit log keeps it. */
+export interface EventRow {
+  id: number
+  time: string
+  project_id: string
+  /** A token's id, `no-auth` or `cli`. */
+  actor: string
+  action: string
+  function_id: string | null
+  version: number | null
+  alias: string | null
+  /** JSON object. */
+  details: string
 }

@@ -1,5 +1,6 @@
+import { prepareEventStatements } from './event-statements.js'
 import type { Db } from './open-database.js'
-import type { AliasRow, FunctionRow, OperationRow, PackageRow, VersionRow } from './rows.js'
+import type { AliasRow, EventRow, FunctionRow, OperationRow, PackageRow, VersionRow } from './rows.js'
 import { statementMakers } from './statement-makers.js'
 
 type FunctionKey = Pick<FunctionRow, 'id'>
@@ -14,6 +15,9 @@ const FUNCTIONS_AFTER = `(@after_id IS NULL OR (created_at, id) > (@after_create
 type FunctionsAfter = { after_created_at: string | null; after_id: string | null; limit: number }
 const LIVE_VERSION = `SELECT * FROM versions
   WHERE function_id = @function_id AND version_number = @version_number AND state = 'live'`
+/** Whether alias \`a\` routes to version \`n\`: as its version, or as one of its weighted extras. */
+const ALIAS_ROUTES_TO = (a: string, n: string) => `(${a}.function_version = ${n} OR EXISTS (
+  SELECT 1 FROM json_each(${a}.routing_config, '$.additional_version_weights') w WHERE CAST(w.key AS INTEGER) = ${n}))`
 
 /**
  * Every SELECT, prepared once per connection and named for what it reads. The
@@ -80,8 +84,21 @@ export function prepareReadStatements(db: Db) {
     aliasesOfFunctionByName: all<AliasRow, OfFunction>(
       `SELECT * FROM aliases WHERE function_id = @function_id ORDER BY project_id, name`,
     ),
+    /** Aliases that route to the version, with weight or without. */
     aliasesOfVersion: all<AliasRow, Pick<AliasRow, 'function_id' | 'function_version'>>(
-      `SELECT * FROM aliases WHERE function_id = @function_id AND function_version = @function_version`,
+      `SELECT * FROM aliases a WHERE a.function_id = @function_id AND ${ALIAS_ROUTES_TO('a', '@function_version')}
+      ORDER BY a.name`,
+    ),
+    /** The number of the \`nth\` newest version (1: the newest), pending ones included: where retention's keep ends. */
+    nthNewestVersion: one<Pick<VersionRow, 'version_number'>, OfFunction & { nth: number }>(
+      `SELECT version_number FROM versions WHERE function_id = @function_id AND state IN ('live', 'pending')
+      ORDER BY version_number DESC LIMIT 1 OFFSET @nth - 1`,
+    ),
+    /** Live versions no alias routes to, oldest first: what retention may delete. */
+    unreferencedLiveVersions: all<VersionRow, OfFunction>(
+      `SELECT * FROM versions v WHERE v.function_id = @function_id AND v.state = 'live' AND NOT EXISTS (
+        SELECT 1 FROM aliases a WHERE a.function_id = v.function_id AND ${ALIAS_ROUTES_TO('a', 'v.version_number')})
+      ORDER BY v.version_number`,
     ),
 
     pendingOperations: all<OperationRow>(`SELECT * FROM operations ORDER BY id`),
@@ -95,6 +112,24 @@ export function prepareReadStatements(db: Db) {
     countAliases: count(`SELECT count(*) AS n FROM aliases`),
     countPackages: count(`SELECT count(*) AS n FROM packages`),
     archiveBytes: count(`SELECT sum(size) AS n FROM packages`),
+
+    /** A page of the audit log, oldest first, after event \`after\`; a null filter matches every event. */
+    eventsPage: all<
+      EventRow,
+      {
+        project_id: string | null
+        function_id: string | null
+        action: string | null
+        since: string | null
+        after: number
+        limit: number
+      }
+    >(
+      `SELECT * FROM events WHERE id > @after
+        AND (@project_id IS NULL OR project_id = @project_id) AND (@function_id IS NULL OR function_id = @function_id)
+        AND (@action IS NULL OR action = @action) AND (@since IS NULL OR time >= @since)
+      ORDER BY id LIMIT @limit`,
+    ),
   }
 }
 
@@ -108,17 +143,21 @@ export function prepareStatements(db: Db) {
     ...prepareReadStatements(db),
 
     insertFunction: run<
-      Omit<FunctionRow, 'head_commit' | 'version_counter' | 'state' | 'updated_at'>
+      Omit<FunctionRow, 'head_commit' | 'version_counter' | 'state' | 'updated_at' | 'revision'>
     >(`INSERT INTO functions
-      (id, project_id, name, description, runtime_id, entry, cpu, memory_size, timeout, state, created_at)
-      VALUES (@id, @project_id, @name, @description, @runtime_id, @entry, @cpu, @memory_size, @timeout, 'creating', @created_at)`),
+      (id, project_id, name, description, runtime_id, entry, cpu, memory_size, timeout, version_retention, state, created_at)
+      VALUES (@id, @project_id, @name, @description, @runtime_id, @entry, @cpu, @memory_size, @timeout, @version_retention,
+        'creating', @created_at)`),
     updateFunctionFields: run<FunctionFieldsRow>(`UPDATE functions SET name = @name, description = @description,
       runtime_id = @runtime_id, entry = @entry, cpu = @cpu, memory_size = @memory_size, timeout = @timeout,
-      updated_at = @updated_at WHERE id = @id`),
+      version_retention = @version_retention, updated_at = @updated_at, revision = revision + 1 WHERE id = @id`),
     /** Also makes a function being created active: its first package is in. */
     setFunctionHead: run<Pick<FunctionRow, 'id' | 'head_commit' | 'updated_at'>>(
-      `UPDATE functions SET head_commit = @head_commit, state = 'active', updated_at = @updated_at WHERE id = @id`,
+      `UPDATE functions SET head_commit = @head_commit, state = 'active', updated_at = @updated_at,
+      revision = revision + 1 WHERE id = @id`,
     ),
+    /** A change the function shows without a field of its own changing (its \`latest_version\`). */
+    bumpFunctionRevision: run<FunctionKey>(`UPDATE functions SET revision = revision + 1 WHERE id = @id`),
     setFunctionState: run<Pick<FunctionRow, 'id' | 'state'>>(`UPDATE functions SET state = @state WHERE id = @id`),
     takeVersionNumber: getOne<Pick<FunctionRow, 'version_counter'>, FunctionKey>(
       'takeVersionNumber',
@@ -165,33 +204,47 @@ export function prepareStatements(db: Db) {
     ),
     /** Leaves `updated_at` alone when the status is already the one asked for. */
     setVersionStatus: run<Pick<VersionRow, 'id' | 'status'> & { updated_at: string }>(
-      `UPDATE versions SET status = @status, updated_at = @updated_at WHERE id = @id AND status <> @status`,
+      `UPDATE versions SET status = @status, updated_at = @updated_at, revision = revision + 1
+      WHERE id = @id AND status <> @status`,
     ),
 
-    insertAlias: run<Omit<AliasRow, 'updated_at'>>(`INSERT INTO aliases
-      (id, project_id, name, description, function_id, function_version, created_at)
-      VALUES (@id, @project_id, @name, @description, @function_id, @function_version, @created_at)`),
+    insertAlias: run<Omit<AliasRow, 'updated_at' | 'revision'>>(`INSERT INTO aliases
+      (id, project_id, name, description, function_id, function_version, routing_config, created_at)
+      VALUES (@id, @project_id, @name, @description, @function_id, @function_version, @routing_config, @created_at)`),
     updateAlias: run<
-      Pick<AliasRow, 'id' | 'description' | 'function_id' | 'function_version'> & { updated_at: string }
+      Pick<AliasRow, 'id' | 'description' | 'function_id' | 'function_version' | 'routing_config'> & {
+        updated_at: string
+      }
     >(
-      `UPDATE aliases SET description = @description, function_id = @function_id,
-      function_version = @function_version, updated_at = @updated_at WHERE id = @id`,
+      `UPDATE aliases SET description = @description, function_id = @function_id, function_version = @function_version,
+      routing_config = @routing_config, updated_at = @updated_at, revision = revision + 1 WHERE id = @id`,
     ),
     deleteAlias: run<Pick<AliasRow, 'id'>>(`DELETE FROM aliases WHERE id = @id`),
 
     insertOperation: getOne<Pick<OperationRow, 'id'>, Omit<OperationRow, 'id'>>(
       'insertOperation',
-      `INSERT INTO operations (function_id, kind, payload, created_at)
-      VALUES (@function_id, @kind, @payload, @created_at) RETURNING id`,
+      `INSERT INTO operations (function_id, kind, payload, created_at, project_id, actor)
+      VALUES (@function_id, @kind, @payload, @created_at, @project_id, @actor) RETURNING id`,
     ),
     deleteOperation: run<Pick<OperationRow, 'id'>>(`DELETE FROM operations WHERE id = @id`),
+
+    ...prepareEventStatements(db),
   }
 }
 
 /** The fields of a function a client (or a restore) may change. */
 export type FunctionFieldsRow = Pick<
   FunctionRow,
-  'id' | 'name' | 'description' | 'runtime_id' | 'entry' | 'cpu' | 'memory_size' | 'timeout' | 'updated_at'
+  | 'id'
+  | 'name'
+  | 'description'
+  | 'runtime_id'
+  | 'entry'
+  | 'cpu'
+  | 'memory_size'
+  | 'timeout'
+  | 'version_retention'
+  | 'updated_at'
 > & { updated_at: string }
 
 export type ReadStatements = ReturnType<typeof prepareReadStatements>

@@ -1,3 +1,4 @@
+import { prepareEventStatements } from './event-statements.js'
 import type { Db } from './open-database.js'
 import { statementMakers } from './statement-makers.js'
 
@@ -31,6 +32,7 @@ export function prepareTokenStatements(db: Db) {
     revokeToken: run<{ id: string; revoked_at: string }>(
       `UPDATE tokens SET revoked_at = @revoked_at WHERE id = @id AND revoked_at IS NULL`,
     ),
+    ...prepareEventStatements(db),
   }
 }
 

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 
 import type { Engine } from '../../engine/engine.js'
 import { AliasRecord } from '../../engine/records.js'
+import { preconditionOf, sendTagged } from '../etag-headers.js'
 import { listAnswer, ListOf, PageQuery } from '../paging.js'
 import { AliasCreateBody, AliasParams, AliasUpdateBody, faults } from '../schemas.js'
 
@@ -12,7 +13,7 @@ export const aliasRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async 
     '/v1/aliases',
     { schema: { body: AliasCreateBody, response: { 201: AliasRecord, ...faults(400, 401, 404, 409) } } },
     async (request, reply) => {
-      return reply.code(201).send(engine.createAlias(request.ctx, request.body))
+      return sendTagged(request, reply, engine.createAlias(request.ctx, request.body), 201)
     },
   )
 
@@ -30,22 +31,31 @@ export const aliasRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async 
   app.get(
     '/v1/aliases/:name',
     { schema: { params: AliasParams, response: { 200: AliasRecord, ...faults(401, 404) } } },
-    async (request) => engine.getAlias(request.ctx, request.params.name),
+    async (request, reply) => sendTagged(request, reply, engine.getAlias(request.ctx, request.params.name)),
   )
 
   app.put(
     '/v1/aliases/:name',
     {
-      schema: { params: AliasParams, body: AliasUpdateBody, response: { 200: AliasRecord, ...faults(400, 401, 404) } },
+      schema: {
+        params: AliasParams,
+        body: AliasUpdateBody,
+        response: { 200: AliasRecord, ...faults(400, 401, 404, 412) },
+      },
     },
-    async (request) => engine.updateAlias(request.ctx, request.params.name, request.body),
+    async (request, reply) =>
+      sendTagged(
+        request,
+        reply,
+        engine.updateAlias(request.ctx, request.params.name, request.body, preconditionOf(request)),
+      ),
   )
 
   app.delete(
     '/v1/aliases/:name',
-    { schema: { params: AliasParams, response: { 204: Type.Null(), ...faults(401, 404) } } },
+    { schema: { params: AliasParams, response: { 204: Type.Null(), ...faults(401, 404, 412) } } },
     async (request, reply) => {
-      engine.deleteAlias(request.ctx, request.params.name)
+      engine.deleteAlias(request.ctx, request.params.name, preconditionOf(request))
       return reply.code(204).send(null)
     },
   )

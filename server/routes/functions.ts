@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 
 import type { Engine } from '../../engine/engine.js'
 import { FunctionRecord } from '../../engine/records.js'
+import { preconditionOf, sendTagged } from '../etag-headers.js'
 import { readFunctionBody } from '../function-body.js'
 import { listAnswer, ListOf } from '../paging.js'
 import { DownloadQuery, faults, FunctionParams, ListFunctionsQuery, truthy } from '../schemas.js'
@@ -19,7 +20,7 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
         request.ctx,
         await readFunctionBody(request, engine.limits.maxPackageBytes),
       )
-      return reply.code(201).send(created)
+      return sendTagged(request, reply, created, 201)
     },
   )
 
@@ -50,18 +51,19 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
     async (request, reply) => {
       if (truthy(request.query.download))
         return sendDownload(reply, await engine.downloadFunction(request.ctx, request.params.id))
-      return engine.getFunction(request.ctx, request.params.id)
+      return sendTagged(request, reply, engine.getFunction(request.ctx, request.params.id))
     },
   )
 
   app.put(
     '/v1/functions/:id',
-    { schema: { params: FunctionParams, response: { 200: FunctionRecord, ...faults(400, 401, 403, 404, 413) } } },
-    async (request) => {
-      return engine.updateFunction(
-        request.ctx,
-        request.params.id,
-        await readFunctionBody(request, engine.limits.maxPackageBytes),
+    { schema: { params: FunctionParams, response: { 200: FunctionRecord, ...faults(400, 401, 403, 404, 412, 413) } } },
+    async (request, reply) => {
+      const body = await readFunctionBody(request, engine.limits.maxPackageBytes)
+      return sendTagged(
+        request,
+        reply,
+        await engine.updateFunction(request.ctx, request.params.id, body, preconditionOf(request)),
       )
     },
   )
@@ -80,9 +82,9 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
 
   app.delete(
     '/v1/functions/:id',
-    { schema: { params: FunctionParams, response: { 204: Type.Null(), ...faults(400, 401, 403, 404) } } },
+    { schema: { params: FunctionParams, response: { 204: Type.Null(), ...faults(400, 401, 403, 404, 412) } } },
     async (request, reply) => {
-      await engine.deleteFunction(request.ctx, request.params.id)
+      await engine.deleteFunction(request.ctx, request.params.id, preconditionOf(request))
       return reply.code(204).send(null)
     },
   )

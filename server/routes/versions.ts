@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 
 import type { Engine } from '../../engine/engine.js'
 import { FunctionRecord, VersionDiffRecord, VersionRecord } from '../../engine/records.js'
+import { preconditionOf, sendTagged } from '../etag-headers.js'
 import { listAnswer, ListOf } from '../paging.js'
 import {
   DiffQuery,
@@ -24,14 +25,17 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
       schema: {
         params: FunctionParams,
         body: VersionCreateBody,
-        response: { 201: VersionRecord, ...faults(400, 401, 403, 404) },
+        response: { 201: VersionRecord, ...faults(400, 401, 403, 404, 412) },
       },
     },
     async (request, reply) => {
-      const version = await engine.createVersion(request.ctx, request.params.id, {
-        description: request.body?.description,
-      })
-      return reply.code(201).send(version)
+      const version = await engine.createVersion(
+        request.ctx,
+        request.params.id,
+        { description: request.body?.description },
+        preconditionOf(request),
+      )
+      return sendTagged(request, reply, version, 201)
     },
   )
 
@@ -61,7 +65,7 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
       const { id, version } = request.params
       if (truthy(request.query.download))
         return sendDownload(reply, await engine.downloadVersion(request.ctx, id, version))
-      return engine.getVersion(request.ctx, id, version)
+      return sendTagged(request, reply, engine.getVersion(request.ctx, id, version))
     },
   )
 
@@ -100,15 +104,20 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
 
   app.post(
     '/v1/functions/:id/versions/:version/restore',
-    { schema: { params: VersionParams, response: { 200: FunctionRecord, ...faults(400, 401, 403, 404) } } },
-    async (request) => engine.restoreVersion(request.ctx, request.params.id, request.params.version),
+    { schema: { params: VersionParams, response: { 200: FunctionRecord, ...faults(400, 401, 403, 404, 412) } } },
+    async (request, reply) =>
+      sendTagged(
+        request,
+        reply,
+        await engine.restoreVersion(request.ctx, request.params.id, request.params.version, preconditionOf(request)),
+      ),
   )
 
   app.delete(
     '/v1/functions/:id/versions/:version',
-    { schema: { params: VersionParams, response: { 204: Type.Null(), ...faults(400, 401, 403, 404) } } },
+    { schema: { params: VersionParams, response: { 204: Type.Null(), ...faults(400, 401, 403, 404, 412) } } },
     async (request, reply) => {
-      await engine.deleteVersion(request.ctx, request.params.id, request.params.version)
+      await engine.deleteVersion(request.ctx, request.params.id, request.params.version, preconditionOf(request))
       return reply.code(204).send(null)
     },
   )

@@ -5,6 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import t from 'tap'
 
+import { databasePath } from '../../engine/engine.js'
+import { openDatabase } from '../../engine/store/open-database.js'
 import { git } from '../helpers/git.js'
 import { functionForm } from '../helpers/server.js'
 import { runTagstone, type ServeProcess, startServe } from '../helpers/tagstone-process.js'
@@ -34,6 +36,55 @@ interface Acked {
   state: 'live' | 'deleted' | 'unsure'
 }
 
+/**
+ * Compares the audit log with the changes it describes, in one read
+ * transaction: each event is written in the transaction that makes its change,
+ * so at every moment, whatever was cut off, a version was made iff its
+ * `version.create` event exists, deleted (after being made) iff its
+ * `version.delete` does, and a package uploaded (after the function's first)
+ * iff its `function.update` does. Returns what differs.
+ */
+function eventsAgainstChanges(dataDir: string): string[] {
+  const db = openDatabase(databasePath(dataDir), { readonly: true })
+  try {
+    return db.transaction(() => {
+      const keys = (sql: string) => (db.prepare(sql).all() as Array<{ k: string }>).map((r) => r.k).sort()
+      const pairs: Array<[string, string, string]> = [
+        [
+          'version.create',
+          `SELECT function_id || '/' || version AS k FROM events WHERE action = 'version.create'`,
+          `SELECT function_id || '/' || version_number AS k FROM versions WHERE tag_oid IS NOT NULL`,
+        ],
+        [
+          'version.delete',
+          `SELECT function_id || '/' || version AS k FROM events WHERE action = 'version.delete'`,
+          `SELECT function_id || '/' || version_number AS k FROM versions WHERE tag_oid IS NOT NULL AND state = 'deleted'`,
+        ],
+        [
+          // A restore is a new commit too: each package with a parent is one upload or one restore.
+          'function.update or function.restore',
+          `SELECT function_id || '/' || json_extract(details, '$.commit') AS k FROM events
+            WHERE action IN ('function.update', 'function.restore')`,
+          `SELECT function_id || '/' || commit_oid AS k FROM packages WHERE parent_commit IS NOT NULL`,
+        ],
+      ]
+      const problems: string[] = []
+      for (const [action, events, changes] of pairs) {
+        const e = keys(events)
+        const c = keys(changes)
+        if (e.length !== new Set(e).size) problems.push(`${action}: an event twice`)
+        const missing = c.filter((k) => !e.includes(k))
+        const extra = e.filter((k) => !c.includes(k))
+        if (missing.length) problems.push(`${action}: changes without an event: ${missing.join(', ')}`)
+        if (extra.length) problems.push(`${action}: events without a change: ${extra.join(', ')}`)
+      }
+      return problems
+    })()
+  } finally {
+    db.close()
+  }
+}
+
 class Ledger {
   /** Every zip ever sent, by md5. */
   readonly zips = new Map<string, Buffer>()
@@ -42,6 +93,10 @@ class Ledger {
   /** `${function}/${number}` -> every version id seen with that number (201s and listings). */
   readonly idsSeen = new Map<string, Set<string>>()
   readonly serverErrors: string[] = []
+  /** `${function}/${md5}` of every upload a 200 acknowledged. */
+  readonly uploads = new Set<string>()
+  /** What the audit log got wrong, checked after every restart. */
+  readonly eventProblems: string[] = []
   readonly duplicates: string[] = []
   counts = { uploads: 0, creates: 0, deletes: 0, restores: 0, cutOff: 0 }
   readonly halfRestores: string[] = []
@@ -122,9 +177,12 @@ t.test('kill -9 at random moments loses no acknowledged version and reuses no nu
       }
       const roll = Math.random()
       if (roll < 0.4) {
-        const reply = await call('PUT', `/v1/functions/${fid}`, { body: packageForm(packageZip(fid, ledger)) })
-        if (reply?.status === 200) ledger.counts.uploads++
-        else if (reply && reply.status >= 500) ledger.serverErrors.push(`PUT ${reply.status} ${await reply.text()}`)
+        const zip = packageZip(fid, ledger)
+        const reply = await call('PUT', `/v1/functions/${fid}`, { body: packageForm(zip) })
+        if (reply?.status === 200) {
+          ledger.counts.uploads++
+          ledger.uploads.add(`${fid}/${md5(zip)}`)
+        } else if (reply && reply.status >= 500) ledger.serverErrors.push(`PUT ${reply.status} ${await reply.text()}`)
       } else if (roll < 0.8) {
         const reply = await call('POST', `/v1/functions/${fid}/versions`, {
           headers: { 'content-type': 'application/json' },
@@ -171,13 +229,18 @@ t.test('kill -9 at random moments loses no acknowledged version and reuses no nu
 
   let kills = 0
   try {
-    while (kills < KILLS && Date.now() - started < BUDGET_MS) {
+    // Bounded by work: on a loaded machine requests take longer, so it kills on until enough were answered.
+    const enoughTraffic = () => ledger.counts.creates >= 5 && ledger.counts.uploads >= 5
+    while ((kills < KILLS || !enoughTraffic()) && Date.now() - started < BUDGET_MS) {
       await sleep(20 + Math.random() * 200)
       const victim: ServeProcess = server!
       server = null
       victim.child.kill('SIGKILL')
       await victim.stop()
       kills++
+      // While no server runs (so the check takes none of the clients' time): what the previous start
+      // recovered and everything since, up to this kill, unsettled work included.
+      ledger.eventProblems.push(...eventsAgainstChanges(dataDir).map((p) => `at kill ${kills}: ${p}`))
       const next = await startServe(args)
       // Before any client is let in: each function serves exactly the package it says it has.
       for (const fid of fids) await checkCurrent(next, fid, ledger)
@@ -222,8 +285,35 @@ t.test('kill -9 at random moments loses no acknowledged version and reuses no nu
   const reused = [...ledger.idsSeen].filter(([, ids]) => ids.size > 1).map(([key]) => key)
   t.same(reused, [], 'no number ever named two versions')
 
+  // The audit log: an event iff its change, after every restart; one per acknowledged change.
+  t.same(ledger.eventProblems, [], 'at every kill, the events are exactly the changes that happened')
+  const log = (
+    (await (await fetch(`${live.url}/v1/events?limit=1000`)).json()) as {
+      events: Array<{ action: string; function_id: string; version: number | null; details: { md5sum?: string } }>
+    }
+  ).events
+  const logged = (action: string, key: (e: (typeof log)[number]) => string) =>
+    log.filter((e) => e.action === action).map(key)
+  const count = (xs: string[], x: string) => xs.filter((y) => y === x).length
+  const creates = logged('version.create', (e) => `${e.function_id}/${e.version}`)
+  const deletes = logged('version.delete', (e) => `${e.function_id}/${e.version}`)
+  const uploads = logged('function.update', (e) => `${e.function_id}/${e.details.md5sum}`)
+  const notOnce: string[] = []
+  for (const [key, acked] of ledger.acked) {
+    if (count(creates, key) !== 1) notOnce.push(`create ${key}`)
+    if (acked.state === 'deleted' && count(deletes, key) !== 1) notOnce.push(`delete ${key}`)
+  }
+  for (const key of ledger.uploads) if (count(uploads, key) !== 1) notOnce.push(`upload ${key}`)
+  t.same(notOnce, [], 'exactly one event per acknowledged change')
+  t.ok(log.length < 1000, `the whole log fits one page (${log.length} events)`)
+  t.ok(
+    log.every((e) => (e as unknown as { actor: string }).actor === 'no-auth'),
+    'every event names the no-auth actor',
+  )
+
   await live.stop()
   server = null
+  t.same(eventsAgainstChanges(dataDir), [], 'and after the last start, the events are exactly the changes')
   const check = await runTagstone(['admin', 'fsck', '--json', '--data', dataDir], { timeoutMs: 60_000 })
   t.equal(check.code, 0, check.stdout + check.stderr)
   t.match(JSON.parse(check.stdout), { clean: true, problems: [] })

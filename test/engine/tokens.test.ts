@@ -16,8 +16,8 @@ t.test('a token is returned once, kept only as a hash, and names its project and
   const admin = store.createToken({ projectId: 'ops', role: 'admin', label: 'ci' })
   t.match(member.token, /^tgs_[A-Za-z0-9_-]{43}$/)
   t.not(member.token, admin.token)
-  t.same(store.authenticateToken(member.token), { projectId: 'p1', role: 'member' })
-  t.same(store.authenticateToken(admin.token), { projectId: 'ops', role: 'admin' })
+  t.same(store.authenticateToken(member.token), { projectId: 'p1', role: 'member', actor: member.id })
+  t.same(store.authenticateToken(admin.token), { projectId: 'ops', role: 'admin', actor: admin.id })
 
   const listed = store.listTokens()
   t.same(
@@ -67,7 +67,7 @@ t.test('a token made on one connection is seen at once by another (the CLI besid
   const cli = openTokenStore(dir)
   t.teardown(() => (cli.close(), server.close()))
   const made = cli.createToken({ projectId: 'p1' })
-  t.same(server.authenticateToken(made.token), { projectId: 'p1', role: 'member' })
+  t.same(server.authenticateToken(made.token), { projectId: 'p1', role: 'member', actor: made.id })
   cli.revokeToken(made.id)
   t.equal(server.authenticateToken(made.token), null)
 })
@@ -84,7 +84,7 @@ t.test('the first admin token is made once, in a 0600 file', async (t) => {
   t.equal(path, adminTokenPath(dir))
   t.equal(statSync(path!).mode & 0o777, 0o600)
   const secret = readFileSync(path!, 'utf8').trim()
-  t.same(store.authenticateToken(secret), { projectId: 'default', role: 'admin' })
+  t.same(store.authenticateToken(secret), { projectId: 'default', role: 'admin', actor: store.listTokens()[0]!.id })
   t.equal(bootstrapAdminToken(store, dir), undefined, 'a second start makes none')
   t.equal(store.listTokens().length, 1)
   t.equal(readFileSync(path!, 'utf8').trim(), secret, 'and leaves the file alone')

@@ -15,13 +15,13 @@ t.test('git over HTTP: Basic auth whose password is a token, any user name', asy
   for (const user of ['x', '', 'alice@example.org', 'ünïcode']) {
     t.same(
       authenticateGitBasic(tokens, basic(user, member.token)),
-      { projectId: 'alpha', role: 'member' },
+      { projectId: 'alpha', role: 'member', actor: member.id },
       `user ${JSON.stringify(user)}`,
     )
   }
   t.same(
     authenticateGitBasic(tokens, `basic   ${Buffer.from(`x:${member.token}`).toString('base64')}`),
-    { projectId: 'alpha', role: 'member' },
+    { projectId: 'alpha', role: 'member', actor: member.id },
     'the scheme is case-insensitive',
   )
 

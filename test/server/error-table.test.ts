@@ -12,8 +12,11 @@ import { gitdirOf } from '../helpers/data-dir.js'
 import { startServer } from '../helpers/server.js'
 import { makeZip } from '../helpers/zip.js'
 
-/** The statuses the openstack client names (besides 300 and 5xx): nothing else may be answered. */
-const CLIENT_STATUSES = new Set([400, 401, 403, 404, 405, 409, 413])
+/**
+ * The statuses the openstack client names (besides 300 and 5xx), and 412: nothing else may be answered.
+ * 412 is added on purpose: only a request with If-Match gets it, and the openstack client never sends one.
+ */
+const CLIENT_STATUSES = new Set([400, 401, 403, 404, 405, 409, 412, 413])
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 
 async function sourceFiles(dir: string): Promise<string[]> {
@@ -57,6 +60,7 @@ t.test('the statuses the contract fixes', async (t) => {
       PACKAGE_DUPLICATE_ENTRY: ERROR_STATUS.PACKAGE_DUPLICATE_ENTRY,
       UNSUPPORTED_MEDIA_TYPE: ERROR_STATUS.UNSUPPORTED_MEDIA_TYPE,
       INVALID_JSON: ERROR_STATUS.INVALID_JSON,
+      PRECONDITION_FAILED: ERROR_STATUS.PRECONDITION_FAILED,
     },
     {
       INVALID_ID: 400,
@@ -83,6 +87,7 @@ t.test('the statuses the contract fixes', async (t) => {
       PACKAGE_DUPLICATE_ENTRY: 400,
       UNSUPPORTED_MEDIA_TYPE: 400,
       INVALID_JSON: 400,
+      PRECONDITION_FAILED: 412,
     },
   )
   t.equal(

@@ -7,7 +7,7 @@ import { Api, expectFault, type Json } from '../helpers/api.js'
 import { startServer } from '../helpers/server.js'
 import { makeZip } from '../helpers/zip.js'
 
-const CTX = { projectId: DEFAULT_PROJECT, role: 'admin' as const }
+const CTX = { projectId: DEFAULT_PROJECT, role: 'admin' as const, actor: 'test' }
 const zip = (n: number) => makeZip([{ name: 'main.py', content: `def main():\n    return ${n}\n` }])
 
 interface Listing {

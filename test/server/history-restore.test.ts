@@ -20,6 +20,7 @@ const pkg = (n: number) =>
 const byHeader = (request: { headers: Record<string, unknown> }): RequestContext => ({
   projectId: (request.headers['x-project'] as string | undefined) ?? 'default',
   role: request.headers['x-role'] === 'admin' ? 'admin' : 'member',
+  actor: 'test',
 })
 
 async function setup(t: Tap) {

@@ -6,7 +6,7 @@ import { databasePath } from '../../../engine/engine.js'
 import { openDatabase } from '../../../engine/store/open-database.js'
 import { makeZip } from '../../helpers/zip.js'
 
-export const ADMIN: RequestContext = { projectId: 'default', role: 'admin' }
+export const ADMIN: RequestContext = { projectId: 'default', role: 'admin', actor: 'cli' }
 
 export const packageZip = (n: number) => makeZip([{ name: 'main.py', content: `def main():\n  return ${n}\n` }])
 

@@ -27,7 +27,7 @@ async function crashAt<K extends OperationKind>(t: Test, dataDir: string, kind: 
     const definition = definitionOf(kind)
     const plan = await definition.prepare(deps, input)
     if (plan instanceof AlreadyDone) throw new Error(`${kind}: nothing to journal`)
-    const reserved = reserveOperation(deps, kind, definition, plan)
+    const reserved = reserveOperation(deps, kind, definition, plan, input)
     if (cut === 'after reserve') return
     const written = await definition.git(deps, reserved)
     if (cut === 'after git') return
@@ -142,6 +142,61 @@ for (const cut of CUTS) {
       t.same(fn(f), [])
       t.same(querySql(f.dataDir, `SELECT count(*) AS n FROM versions`), [{ n: 0 }])
       t.notOk(existsSync(f.gitdir))
+    })
+  })
+}
+
+for (const cut of CUTS) {
+  t.test(`create-version with retention cut ${cut}: neither the version nor its prune`, async (t) => {
+    const f = await buildFixture(t.testdir())
+    const engine = await openEngine({ dataDir: f.dataDir })
+    await engine.updateFunction(ADMIN, f.functionId, { fields: { version_retention: 2 }, package: packageZip(4) })
+    engine.close()
+    const input = { ctx: ADMIN, functionId: f.functionId, input: { description: 'lost' } }
+    await crashAt(t, f.dataDir, 'create-version', input, cut)
+    await recoverAndCheck(t, f.dataDir, async (engine) => {
+      t.equal(await git(f.gitdir, 'tag', '--list'), 'v1\nv2', 'the pruned tag is back, the new one gone')
+      t.same(versionRow(f, 1), [{ state: 'live' }])
+      t.same(versionRow(f, 4), [{ state: 'deleted' }])
+      const made = await engine.createVersion(ADMIN, f.functionId, {})
+      t.equal(made.version_number, 5, 'the number stays used')
+      t.equal(await git(f.gitdir, 'tag', '--list'), 'v2\nv5', 'a create that completes prunes as it should')
+    })
+  })
+
+  t.test(`prune-versions cut ${cut}: finished`, async (t) => {
+    const f = await buildFixture(t.testdir())
+    await crashAt(t, f.dataDir, 'prune-versions', { ctx: ADMIN, functionId: f.functionId, keep: 1 }, cut)
+    await recoverAndCheck(t, f.dataDir, async () => {
+      t.equal(await git(f.gitdir, 'tag', '--list'), 'v2')
+      t.same(versionRow(f, 1), [{ state: 'deleted' }])
+    })
+  })
+}
+
+const eventsOf = (f: Fixture, action: string) =>
+  querySql<{ actor: string; version: number }>(
+    f.dataDir,
+    `SELECT actor, version FROM events WHERE action = ? ORDER BY id`,
+    action,
+  )
+
+for (const cut of CUTS) {
+  t.test(`events across a cut ${cut}: a finished delete has its event, an undone create has none`, async (t) => {
+    const f = await buildFixture(t.testdir())
+    const someone = { ...ADMIN, actor: 'token-id' }
+    await crashAt(t, f.dataDir, 'delete-version', { ctx: someone, functionId: f.functionId, number: 2 }, cut)
+    await crashAt(t, f.dataDir, 'create-version', { ctx: someone, functionId: f.functionId, input: {} }, cut)
+    await recoverAndCheck(t, f.dataDir, async () => {
+      t.same(eventsOf(f, 'version.delete'), [
+        { actor: 'cli', version: 3 },
+        { actor: 'token-id', version: 2 },
+      ])
+      t.same(eventsOf(f, 'version.create'), [
+        { actor: 'cli', version: 1 },
+        { actor: 'cli', version: 2 },
+        { actor: 'cli', version: 3 },
+      ])
     })
   })
 }
