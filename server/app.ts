@@ -37,6 +37,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     // Package uploads are bounded by the multipart file limit; this bounds JSON and forms.
     bodyLimit: 1024 * 1024,
+    // An alias name may be 255 characters; the router's default stops a path parameter at 100.
+    maxParamLength: 255,
     // Errors found before routing (a URL with a broken %-escape) skip the error handler: answer them as faults too.
     frameworkErrors: (err, _request, reply) => {
       const fault = toFault(err)
