@@ -4,11 +4,13 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 
 import type { Engine } from '../engine/engine.js'
 import { installErrorHandling, RequestError, toFault } from './errors.js'
+import { KnownRoutes } from './known-routes.js'
 import { actAsDefaultAdmin, type Authenticate } from './request-context.js'
 import { aliasRoutes } from './routes/aliases.js'
 import { functionRoutes } from './routes/functions.js'
 import { gitRoutes } from './routes/git.js'
 import { versionRoutes } from './routes/versions.js'
+import { formatSchemaErrors } from './validation-message.js'
 
 export interface AppOptions {
   engine: Engine
@@ -39,6 +41,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // An alias name may be 255 characters; the router's default stops a path parameter at 100.
     maxParamLength: 255,
+    schemaErrorFormatter: formatSchemaErrors,
     // Errors found before routing (a URL with a broken %-escape) skip the error handler: answer them as faults too.
     frameworkErrors: (err, _request, reply) => {
       const fault = toFault(err)
@@ -46,8 +49,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
   const authenticate = options.authenticate ?? actAsDefaultAdmin
+  const routes = new KnownRoutes()
+  app.addHook('onRoute', (route) => routes.add(route))
+  app.decorate('knownRoutes', routes)
 
-  installErrorHandling(app)
+  installErrorHandling(app, routes)
   installBodyParsers(app)
   await app.register(multipart, {
     limits: { fileSize: options.engine.limits.maxPackageBytes, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 60 },
@@ -76,16 +82,38 @@ function installBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body).trim()
     if (text === '') return done(null, undefined)
+    let parsed: unknown
     try {
-      done(null, JSON.parse(text))
+      parsed = JSON.parse(text)
     } catch (err) {
-      done(
+      return done(
         new RequestError('INVALID_JSON', `The request body is not valid JSON: ${(err as Error).message}.`),
         undefined,
       )
     }
+    // Every JSON body the API takes is an object of fields; `null` must not read as "no fields".
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      return done(
+        new RequestError('BAD_REQUEST', `The request body must be a JSON object, not ${jsonKind(parsed)}.`),
+        undefined,
+      )
+    }
+    done(null, parsed)
   })
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))))
   })
+}
+
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'a list'
+  return typeof value === 'string' ? 'a string' : typeof value === 'number' ? 'a number' : 'true or false'
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as Fastify registered it. */
+    knownRoutes: KnownRoutes
+  }
 }

@@ -18,6 +18,7 @@ export const ListFunctionsQuery = Type.Object({
 /** A field as clients send it: the openstack client sends numbers as strings and null for "leave as is". */
 const Loose = Type.Union([Type.String(), Type.Number(), Type.Null()])
 
+/** Null is a request with no body at all (Fastify's value for it); a JSON `null` never gets here: the parser refuses it. */
 export const VersionCreateBody = Type.Union([
   Type.Object({ description: Type.Optional(Type.Union([Type.String(), Type.Null()])) }),
   Type.Null(),

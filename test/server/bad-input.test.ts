@@ -43,8 +43,8 @@ const BAD_CREATES: Array<[string, number, RegExp, CallOptions]> = [
     /^The request body is not valid JSON/,
     { raw: { body: '{"name": "x",', contentType: 'application/json' } },
   ],
-  ['a JSON array', 400, /JSON object or a form/, { json: [1, 2] }],
-  ['a JSON string', 400, /JSON object or a form/, { json: 'package' }],
+  ['a JSON array', 400, /^The request body must be a JSON object, not a list\.$/, { json: [1, 2] }],
+  ['a JSON string', 400, /^The request body must be a JSON object, not a string\.$/, { json: 'package' }],
   [
     'no package (JSON)',
     400,
