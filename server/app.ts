@@ -6,6 +6,7 @@ import type { Engine } from '../engine/engine.js'
 import { installErrorHandling, RequestError, toFault } from './errors.js'
 import { KnownRoutes } from './known-routes.js'
 import { actAsDefaultAdmin, type Authenticate } from './request-context.js'
+import { installRequestLog, requestIdFor } from './request-log.js'
 import { aliasRoutes } from './routes/aliases.js'
 import { functionRoutes } from './routes/functions.js'
 import { gitRoutes } from './routes/git.js'
@@ -35,6 +36,8 @@ export const REDACTED_HEADERS = [
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    disableRequestLogging: true,
+    genReqId: requestIdFor,
     // Without coercion a null stays null: the openstack client sends null for "leave as is".
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     // Package uploads are bounded by the multipart file limit; this bounds JSON and forms.
@@ -54,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('knownRoutes', routes)
 
   installErrorHandling(app, routes)
+  installRequestLog(app)
   installBodyParsers(app)
   await app.register(multipart, {
     limits: { fileSize: options.engine.limits.maxPackageBytes, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 60 },
