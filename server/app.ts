@@ -1,8 +1,9 @@
 import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions, LogController } from 'fastify'
 
 import type { Engine } from '../engine/engine.js'
+import { collectApiDescription, serveApiDescription } from './api-docs.js'
 import { installErrorHandling, RequestError, toFault } from './errors.js'
 import { KnownRoutes } from './known-routes.js'
 import { actAsDefaultAdmin, type Authenticate } from './request-context.js'
@@ -36,14 +37,15 @@ export const REDACTED_HEADERS = [
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    disableRequestLogging: true,
+    // Fastify's two lines per request give way to installRequestLog's one.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestIdFor,
     // Without coercion a null stays null: the openstack client sends null for "leave as is".
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     // Package uploads are bounded by the multipart file limit; this bounds JSON and forms.
     bodyLimit: 1024 * 1024,
     // An alias name may be 255 characters; the router's default stops a path parameter at 100.
-    maxParamLength: 255,
+    routerOptions: { maxParamLength: 255 },
     schemaErrorFormatter: formatSchemaErrors,
     // Errors found before routing (a URL with a broken %-escape) skip the error handler: answer them as faults too.
     frameworkErrors: (err, _request, reply) => {
@@ -58,6 +60,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   installErrorHandling(app, routes)
   installRequestLog(app)
+  await collectApiDescription(app)
+  await serveApiDescription(app)
   installBodyParsers(app)
   await app.register(multipart, {
     limits: { fileSize: options.engine.limits.maxPackageBytes, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 60 },

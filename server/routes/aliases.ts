@@ -1,15 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 
 import type { Engine } from '../../engine/engine.js'
-import { AliasRecord } from '../../engine/records.js'
-import { AliasCreateBody, AliasParams, AliasUpdateBody, faults } from '../schemas.js'
+import { AliasAnswer, AliasCreateBody, AliasList, AliasParams, AliasUpdateBody, faults, NoContent } from '../schemas.js'
 
 /** Function aliases: a per-project name for a function's version (0: its current code). */
 export const aliasRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async (app, { engine }) => {
   app.post(
     '/v1/aliases',
-    { schema: { body: AliasCreateBody, response: { 201: AliasRecord, ...faults(400, 401, 404, 409) } } },
+    {
+      schema: {
+        body: AliasCreateBody,
+        summary: 'Create an alias',
+        response: { 201: AliasAnswer, ...faults(400, 401, 404, 409) },
+      },
+    },
     async (request, reply) => {
       return reply.code(201).send(engine.createAlias(request.ctx, request.body))
     },
@@ -17,7 +21,7 @@ export const aliasRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async 
 
   app.get(
     '/v1/aliases',
-    { schema: { response: { 200: Type.Object({ function_aliases: Type.Array(AliasRecord) }), ...faults(401) } } },
+    { schema: { summary: "List the project's aliases", response: { 200: AliasList, ...faults(401) } } },
     async (request) => ({
       function_aliases: engine.listAliases(request.ctx),
     }),
@@ -25,21 +29,28 @@ export const aliasRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async 
 
   app.get(
     '/v1/aliases/:name',
-    { schema: { params: AliasParams, response: { 200: AliasRecord, ...faults(401, 404) } } },
+    { schema: { params: AliasParams, summary: 'Show an alias', response: { 200: AliasAnswer, ...faults(401, 404) } } },
     async (request) => engine.getAlias(request.ctx, request.params.name),
   )
 
   app.put(
     '/v1/aliases/:name',
     {
-      schema: { params: AliasParams, body: AliasUpdateBody, response: { 200: AliasRecord, ...faults(400, 401, 404) } },
+      schema: {
+        params: AliasParams,
+        body: AliasUpdateBody,
+        summary: 'Point an alias elsewhere; null leaves a field as it is',
+        response: { 200: AliasAnswer, ...faults(400, 401, 404) },
+      },
     },
     async (request) => engine.updateAlias(request.ctx, request.params.name, request.body),
   )
 
   app.delete(
     '/v1/aliases/:name',
-    { schema: { params: AliasParams, response: { 204: Type.Null(), ...faults(401, 404) } } },
+    {
+      schema: { params: AliasParams, summary: 'Delete an alias', response: { 204: NoContent, ...faults(401, 404) } },
+    },
     async (request, reply) => {
       engine.deleteAlias(request.ctx, request.params.name)
       return reply.code(204).send(null)

@@ -1,10 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 
 import type { Engine } from '../../engine/engine.js'
-import { FunctionRecord } from '../../engine/records.js'
 import { readFunctionBody } from '../function-body.js'
-import { DownloadQuery, faults, FunctionParams, ListFunctionsQuery, truthy } from '../schemas.js'
+import {
+  DetachAccepted,
+  DownloadQuery,
+  faults,
+  FunctionAnswer,
+  FunctionList,
+  FunctionParams,
+  ListFunctionsQuery,
+  NoContent,
+  recordOrZip,
+  truthy,
+} from '../schemas.js'
 import { sendDownload } from '../send-download.js'
 
 /** Functions, as Qinling v1: create, list, show/download, update, detach, delete. */
@@ -12,7 +21,12 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
   // Bodies are multipart, urlencoded or JSON: read by readFunctionBody, validated by the engine.
   app.post(
     '/v1/functions',
-    { schema: { response: { 201: FunctionRecord, ...faults(400, 401, 403, 413) } } },
+    {
+      schema: {
+        summary: 'Create a function from a zip',
+        response: { 201: FunctionAnswer, ...faults(400, 401, 403, 413) },
+      },
+    },
     async (request, reply) => {
       const created = await engine.createFunction(
         request.ctx,
@@ -27,7 +41,8 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
     {
       schema: {
         querystring: ListFunctionsQuery,
-        response: { 200: Type.Object({ functions: Type.Array(FunctionRecord) }), ...faults(401, 403) },
+        summary: 'List functions',
+        response: { 200: FunctionList, ...faults(401, 403) },
       },
     },
     async (request) => {
@@ -47,7 +62,8 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
       schema: {
         params: FunctionParams,
         querystring: DownloadQuery,
-        response: { 200: FunctionRecord, ...faults(400, 401, 404) },
+        summary: 'Show a function, or download its current package',
+        response: { 200: recordOrZip(FunctionAnswer), ...faults(400, 401, 404) },
       },
     },
     async (request, reply) => {
@@ -59,7 +75,13 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
 
   app.put(
     '/v1/functions/:id',
-    { schema: { params: FunctionParams, response: { 200: FunctionRecord, ...faults(400, 401, 403, 404, 413) } } },
+    {
+      schema: {
+        params: FunctionParams,
+        summary: 'Update a function: fields and/or a new package',
+        response: { 200: FunctionAnswer, ...faults(400, 401, 403, 404, 413) },
+      },
+    },
     async (request) => {
       return engine.updateFunction(
         request.ctx,
@@ -71,7 +93,13 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
 
   app.post(
     '/v1/functions/:id/detach',
-    { schema: { params: FunctionParams, response: { 202: Type.String(), ...faults(400, 401, 403, 404) } } },
+    {
+      schema: {
+        params: FunctionParams,
+        summary: 'Detach a function (admin): same as detaching version 0',
+        response: { 202: DetachAccepted, ...faults(400, 401, 403, 404) },
+      },
+    },
     async (request, reply) => {
       engine.detachFunction(request.ctx, request.params.id)
       return reply
@@ -83,7 +111,13 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
 
   app.delete(
     '/v1/functions/:id',
-    { schema: { params: FunctionParams, response: { 204: Type.Null(), ...faults(400, 401, 403, 404) } } },
+    {
+      schema: {
+        params: FunctionParams,
+        summary: 'Delete a function, its versions and its repository',
+        response: { 204: NoContent, ...faults(400, 401, 403, 404) },
+      },
+    },
     async (request, reply) => {
       await engine.deleteFunction(request.ctx, request.params.id)
       return reply.code(204).send(null)

@@ -1,9 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 
 import type { Engine } from '../../engine/engine.js'
-import { VersionRecord } from '../../engine/records.js'
-import { DownloadQuery, faults, FunctionParams, truthy, VersionCreateBody, VersionParams } from '../schemas.js'
+import {
+  DetachAccepted,
+  DownloadQuery,
+  faults,
+  FunctionParams,
+  NoContent,
+  recordOrZip,
+  truthy,
+  VersionAnswer,
+  VersionCreateBody,
+  VersionList,
+  VersionParams,
+} from '../schemas.js'
 import { sendDownload } from '../send-download.js'
 
 /** Function versions: annotated tags `vN` on `main`, numbered by the engine. */
@@ -14,7 +24,8 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
       schema: {
         params: FunctionParams,
         body: VersionCreateBody,
-        response: { 201: VersionRecord, ...faults(400, 401, 403, 404) },
+        summary: "Create the next version from the function's current package",
+        response: { 201: VersionAnswer, ...faults(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -30,7 +41,8 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
     {
       schema: {
         params: FunctionParams,
-        response: { 200: Type.Object({ function_versions: Type.Array(VersionRecord) }), ...faults(400, 401, 404) },
+        summary: "List a function's versions, oldest first",
+        response: { 200: VersionList, ...faults(400, 401, 404) },
       },
     },
     async (request) => ({ function_versions: engine.listVersions(request.ctx, request.params.id) }),
@@ -42,7 +54,8 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
       schema: {
         params: VersionParams,
         querystring: DownloadQuery,
-        response: { 200: VersionRecord, ...faults(400, 401, 404) },
+        summary: 'Show a version, or download its package',
+        response: { 200: recordOrZip(VersionAnswer), ...faults(400, 401, 404) },
       },
     },
     async (request, reply) => {
@@ -55,7 +68,13 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
 
   app.post(
     '/v1/functions/:id/versions/:version/detach',
-    { schema: { params: VersionParams, response: { 202: Type.String(), ...faults(400, 401, 403, 404) } } },
+    {
+      schema: {
+        params: VersionParams,
+        summary: 'Detach a version (admin); 0 is the function itself',
+        response: { 202: DetachAccepted, ...faults(400, 401, 403, 404) },
+      },
+    },
     async (request, reply) => {
       const { id, version } = request.params
       engine.detachVersion(request.ctx, id, version)
@@ -68,7 +87,13 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
 
   app.delete(
     '/v1/functions/:id/versions/:version',
-    { schema: { params: VersionParams, response: { 204: Type.Null(), ...faults(400, 401, 403, 404) } } },
+    {
+      schema: {
+        params: VersionParams,
+        summary: 'Delete a version: its tag goes, its number stays used',
+        response: { 204: NoContent, ...faults(400, 401, 403, 404) },
+      },
+    },
     async (request, reply) => {
       await engine.deleteVersion(request.ctx, request.params.id, request.params.version)
       return reply.code(204).send(null)
