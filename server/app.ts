@@ -6,6 +6,7 @@ import type { Engine } from '../engine/engine.js'
 import { collectApiDescription, serveApiDescription } from './api-docs.js'
 import { installErrorHandling, RequestError, toFault } from './errors.js'
 import { KnownRoutes } from './known-routes.js'
+import { installMetrics } from './metrics.js'
 import { actAsDefaultAdmin, type Authenticate } from './request-context.js'
 import { installRequestLog, requestIdFor } from './request-log.js'
 import { aliasRoutes } from './routes/aliases.js'
@@ -62,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installRequestLog(app)
   await collectApiDescription(app)
   await serveApiDescription(app)
+  const metrics = installMetrics(app, options.engine)
   installBodyParsers(app)
   await app.register(multipart, {
     limits: { fileSize: options.engine.limits.maxPackageBytes, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 60 },
@@ -72,7 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     api.addHook('onRequest', async (request) => {
       request.ctx = await authenticate(request)
     })
-    await api.register(functionRoutes, { engine: options.engine })
+    await api.register(functionRoutes, { engine: options.engine, metrics })
     await api.register(versionRoutes, { engine: options.engine })
     await api.register(aliasRoutes, { engine: options.engine })
   })
@@ -80,6 +82,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(gitRoutes, {
     authorizeGit: async (request, functionId) =>
       options.engine.gitRepository(await authenticateGit(request), functionId),
+    onPackSent: ({ kind, bytes }) => {
+      ;(kind === 'clone' ? metrics.clones : metrics.fetches).inc()
+      metrics.gitBytes.inc(bytes)
+    },
   })
   return app
 }

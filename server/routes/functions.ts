@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 
 import type { Engine } from '../../engine/engine.js'
 import { readFunctionBody } from '../function-body.js'
+import type { ServerMetrics } from '../metrics.js'
 import {
   DetachAccepted,
   DownloadQuery,
@@ -17,7 +19,20 @@ import {
 import { sendDownload } from '../send-download.js'
 
 /** Functions, as Qinling v1: create, list, show/download, update, detach, delete. */
-export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async (app, { engine }) => {
+export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; metrics: ServerMetrics }> = async (
+  app,
+  { engine, metrics },
+) => {
+  /** The body of a create or update, its package counted as received. */
+  const readBody = async (request: FastifyRequest) => {
+    const input = await readFunctionBody(request, engine.limits.maxPackageBytes)
+    if (input.package) {
+      metrics.uploads.inc()
+      metrics.uploadBytes.inc(input.package.length)
+    }
+    return input
+  }
+
   // Bodies are multipart, urlencoded or JSON: read by readFunctionBody, validated by the engine.
   app.post(
     '/v1/functions',
@@ -28,10 +43,7 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
       },
     },
     async (request, reply) => {
-      const created = await engine.createFunction(
-        request.ctx,
-        await readFunctionBody(request, engine.limits.maxPackageBytes),
-      )
+      const created = await engine.createFunction(request.ctx, await readBody(request))
       return reply.code(201).send(created)
     },
   )
@@ -83,11 +95,7 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
       },
     },
     async (request) => {
-      return engine.updateFunction(
-        request.ctx,
-        request.params.id,
-        await readFunctionBody(request, engine.limits.maxPackageBytes),
-      )
+      return engine.updateFunction(request.ctx, request.params.id, await readBody(request))
     },
   )
 

@@ -10,6 +10,8 @@ import { RequestError, toFault } from '../errors.js'
 export interface GitRoutesOptions {
   /** Checks the caller may read the function's history; returns its repository. */
   authorizeGit: (request: FastifyRequest, functionId: string) => Promise<GitRepository>
+  /** Hears of each pack sent whole, for metrics. */
+  onPackSent?: NonNullable<Parameters<GitRepository['uploadPack']>[1]>['onPackSent']
 }
 
 const REPO_NAME = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.git$/
@@ -112,6 +114,7 @@ export async function gitRoutes(app: FastifyInstance, opts: GitRoutesOptions): P
         onError: (error) => {
           request.log.error({ err: error }, 'git upload-pack failed while sending a pack')
         },
+        ...(opts.onPackSent ? { onPackSent: opts.onPackSent } : {}),
       })
       return await reply
         .header('Content-Type', 'application/x-git-upload-pack-result')
