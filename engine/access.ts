@@ -38,8 +38,16 @@ export function requireAdmin(ctx: RequestContext, action: string): void {
   if (ctx.role !== 'admin') throw new EngineError('ADMIN_ONLY', `Only an admin may ${action}.`)
 }
 
+/** The largest version number a client may spell: nine digits. */
+const MAX_VERSION_NUMBER = 999_999_999
+
 /** A version number as a client may spell it: a number or a numeric string. */
 export function parseVersionNumber(raw: string | number): number {
+  if (typeof raw === 'string' && /^\d{10,}$/.test(raw))
+    throw new EngineError(
+      'INVALID_FIELD',
+      `Invalid version number '${raw}': too large (at most ${MAX_VERSION_NUMBER}).`,
+    )
   const n = typeof raw === 'number' ? raw : /^\d{1,9}$/.test(raw) ? Number(raw) : NaN
   if (!Number.isSafeInteger(n) || n < 0)
     throw new EngineError('INVALID_FIELD', `Invalid version number '${raw}': must be a whole number.`)

@@ -71,10 +71,22 @@ function logAlias(deps: EngineDeps, ctx: RequestContext, action: EventAction, ro
     details: { routing_config: presentAlias(row).routing_config },
   })
 }
+/**
+ * URL-unreserved characters only: the openstack client puts the name into `/v1/aliases/<name>`
+ * without escaping it, so a `/`, `?`, `#`, `%` or space would address another resource or none.
+ * `.` and `..` are dot-segments, which HTTP clients collapse.
+ */
+const ALIAS_NAME = /^[A-Za-z0-9._~-]{1,255}$/
 
 export function createAlias(deps: EngineDeps, ctx: RequestContext, input: AliasInput): AliasRecord {
   const name = optionalText('name', input.name)
   if (!name) throw new EngineError('INVALID_FIELD', 'Invalid name: an alias needs a name.', { field: 'name' })
+  if (!ALIAS_NAME.test(name) || name === '.' || name === '..')
+    throw new EngineError(
+      'INVALID_FIELD',
+      `Invalid name '${name}': an alias name is 1 to 255 of the characters A-Z a-z 0-9 . _ ~ - (and not '.' or '..'), so that it is a path segment as it stands.`,
+      { field: 'name' },
+    )
   const functionId = optionalText('function_id', input.function_id)
   if (!functionId)
     throw new EngineError('INVALID_FIELD', 'Invalid function_id: an alias needs a function.', { field: 'function_id' })

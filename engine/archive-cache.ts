@@ -5,11 +5,15 @@
 export class ArchiveCache {
   private readonly entries = new Map<string, Buffer>()
   private bytes = 0
+  hits = 0
+  misses = 0
 
   constructor(private readonly maxBytes: number) {}
 
   get(blob: string): Buffer | undefined {
     const hit = this.entries.get(blob)
+    if (hit) this.hits++
+    else this.misses++
     if (hit) {
       this.entries.delete(blob)
       this.entries.set(blob, hit)
@@ -27,6 +31,11 @@ export class ArchiveCache {
       this.entries.delete(key)
       this.bytes -= value.length
     }
+  }
+
+  /** For metrics, in the shape the git caches report. */
+  stats(): { cache: string; hits: number; misses: number; bytes: number } {
+    return { cache: 'package_archives', hits: this.hits, misses: this.misses, bytes: this.bytes }
   }
 
   drop(blob: string): void {

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
+import { setSyncObserver, type SyncObserver } from '../repos/durable-fs.js'
 import { RepoStore } from '../repos/repo-store.js'
-import type { GitCacheLimits } from '../repos/smart-http/caches.js'
+import type { CacheStats, GitCacheLimits } from '../repos/smart-http/caches.js'
 import { GitServer } from '../repos/smart-http/git-server.js'
 import * as aliases from './aliases.js'
 import { ArchiveCache } from './archive-cache.js'
@@ -28,6 +29,11 @@ export interface EngineOptions {
   /** Bytes the git server's caches may hold; each left out keeps its default. */
   gitCacheLimits?: Partial<GitCacheLimits>
   now?: () => Date
+}
+
+/** What the caches have done since start, for metrics. */
+export interface EngineStats {
+  caches: CacheStats[]
 }
 
 /** Where a data directory keeps its SQLite file. */
@@ -104,6 +110,19 @@ export class Engine {
 
   get limits(): Limits {
     return this.deps.limits
+  }
+
+  /** Hits, misses and bytes of every cache: the git server's and the package archives'. */
+  stats(): EngineStats {
+    return { caches: [...this.deps.git.cacheStats(), this.deps.archives.stats()] }
+  }
+
+  /**
+   * Hears every fsync of the durable writes and how long it took, or no longer (undefined).
+   * The writes are module functions, so there is one observer per process, not per engine.
+   */
+  observeSyncs(observer: SyncObserver | undefined): void {
+    setSyncObserver(observer)
   }
 
   close(): void {

@@ -1,7 +1,8 @@
 import type { RequestContext } from './context.js'
 import { EngineError } from './errors.js'
-import { boundedInteger, type FieldValue } from './function-fields.js'
+import { boundedInteger } from './function-fields.js'
 import { requireUuid } from './ids.js'
+import { MAX_PAGE, type Page, pageOf, parseLimit, sqlLimit } from './paging.js'
 import type { EventRecord } from './records.js'
 import type { EventStatements } from './store/event-statements.js'
 import type { EventRow } from './store/rows.js'
@@ -75,29 +76,21 @@ export interface EventFilter {
   action?: string
   /** `YYYY-MM-DD HH:MM:SS` (or an ISO time), inclusive. */
   since?: string
-  limit?: FieldValue
+  limit?: string | undefined
   /** The id of the last event of the previous page. */
-  marker?: FieldValue
+  marker?: string | number | undefined
 }
-
-export interface EventPage {
-  events: EventRecord[]
-  /** The marker of the next page, when there may be one. */
-  nextMarker?: number
-}
-
-const MAX_PAGE = 1000
 
 /** The audit log, oldest first: the caller's project, or every project for an admin who asks. */
 export function listEvents(
   deps: { sql: Pick<ReadStatements, 'eventsPage'> },
   ctx: RequestContext | null,
   filter: EventFilter = {},
-): EventPage {
+): Page<EventRecord> {
   if (filter.allProjects && ctx && ctx.role !== 'admin')
     throw new EngineError('FORBIDDEN', 'Only an admin may list the events of other projects.')
   // The log only grows: unlike the other lists, a page without `limit` holds at most the maximum.
-  const limit = boundedInteger('limit', filter.limit, { min: 1, max: MAX_PAGE }) ?? MAX_PAGE
+  const limit = parseLimit(filter.limit) ?? MAX_PAGE
   const after = boundedInteger('marker', filter.marker, { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? 0
   const rows = deps.sql.eventsPage({
     project_id: ctx && !filter.allProjects ? ctx.projectId : null,
@@ -105,12 +98,9 @@ export function listEvents(
     action: filter.action ?? null,
     since: filter.since === undefined ? null : parseSince(filter.since),
     after,
-    // One more than asked shows whether another page follows.
-    limit: limit + 1,
+    limit: sqlLimit(limit),
   })
-  if (rows.length <= limit) return { events: rows.map(presentEvent) }
-  const page = rows.slice(0, limit)
-  return { events: page.map(presentEvent), nextMarker: page[page.length - 1]!.id }
+  return pageOf(rows, limit, (row) => String(row.id), presentEvent)
 }
 
 function parseSince(since: string): string {

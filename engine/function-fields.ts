@@ -21,6 +21,9 @@ export function boundedInteger(
   if (value === undefined || value === null || value === '') return undefined
   const n =
     typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN
+  // Digits past what a double holds exactly are a whole number still, only far too large.
+  if (typeof value === 'string' && /^\s*\d+\s*$/.test(value) && !Number.isSafeInteger(n))
+    throw invalid(name, `is too large (at most ${range.max})`)
   if (!Number.isSafeInteger(n)) throw invalid(name, 'must be a whole number')
   if (n < range.min || n > range.max) throw invalid(name, `must be between ${range.min} and ${range.max}`)
   return n

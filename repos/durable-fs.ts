@@ -1,6 +1,22 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, rename, unlink } from 'node:fs/promises'
+import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join, relative, resolve, sep } from 'node:path'
+
+/** Hears how long each fsync took: a hook, so that whoever runs the process can measure without this layer knowing how. */
+export type SyncObserver = (seconds: number, what: 'file' | 'directory') => void
+
+let observeSync: SyncObserver | undefined
+
+/** Sets (or clears) the one observer of this process's fsyncs. */
+export function setSyncObserver(observer: SyncObserver | undefined): void {
+  observeSync = observer
+}
+
+async function timedSync(handle: FileHandle, what: 'file' | 'directory'): Promise<void> {
+  const start = performance.now()
+  await handle.sync()
+  observeSync?.((performance.now() - start) / 1000, what)
+}
 
 /**
  * Where the temporary file of a write goes. A crash leaves it behind, so inside
@@ -28,7 +44,7 @@ export async function writeFileDurably(path: string, data: Uint8Array | string, 
   const handle = await open(tmp, 'wx', 0o644)
   try {
     await handle.writeFile(data)
-    await handle.sync()
+    await timedSync(handle, 'file')
   } catch (err) {
     await handle.close()
     await unlink(tmp).catch(() => {})
@@ -42,7 +58,7 @@ export async function writeFileDurably(path: string, data: Uint8Array | string, 
 export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r')
   try {
-    await handle.sync()
+    await timedSync(handle, 'directory')
   } finally {
     await handle.close()
   }

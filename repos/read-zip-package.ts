@@ -30,10 +30,12 @@ export async function readZipPackage(zip: Buffer, limits: UnpackLimits): Promise
 }
 
 function openZip(zip: Buffer): Promise<ZipFile> {
+  if (zip.length === 0) return Promise.reject(new RepoError('PACKAGE_NOT_ZIP', 'The package is empty (0 bytes).'))
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(zip, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true }, (err, archive) => {
-      if (err || !archive)
-        reject(new RepoError('PACKAGE_NOT_ZIP', `The package is not a zip archive: ${err?.message ?? 'unreadable'}.`))
+      // yauzl's own messages may end in a period already.
+      const why = (err?.message ?? 'unreadable').replace(/\.+$/, '')
+      if (err || !archive) reject(new RepoError('PACKAGE_NOT_ZIP', `The package is not a zip archive: ${why}.`))
       else resolve(archive)
     })
   })

@@ -8,8 +8,12 @@ export interface ServeConfig {
   host: string
   port: number
   noAuth: boolean
+  logLevel: LogLevel
   limits: Partial<Limits>
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
 
 /** `--data DIR`, which `serve` and every admin command take. */
 export const DATA_OPTION = { data: { type: 'string' } } as const
@@ -27,6 +31,7 @@ export const SERVE_OPTIONS = {
   'no-auth': { type: 'boolean' },
   'max-versions': { type: 'string' },
   'max-package-bytes': { type: 'string' },
+  'log-level': { type: 'string' },
 } as const
 
 /** The flags as parsed, before their environment twins fill them in. */
@@ -63,6 +68,7 @@ export function serveConfigFrom(values: ServeFlags, env: NodeJS.ProcessEnv = pro
     host: values.host ?? env.TAGSTONE_HOST ?? '127.0.0.1',
     port: positiveInteger('--port', values.port ?? env.TAGSTONE_PORT ?? '7070', true),
     noAuth: values['no-auth'] ?? /^(1|true|yes)$/i.test(env.TAGSTONE_NO_AUTH ?? ''),
+    logLevel: logLevel(values['log-level'] ?? env.TAGSTONE_LOG_LEVEL ?? 'info'),
     limits,
   }
 }
@@ -73,4 +79,10 @@ function positiveInteger(flag: string, raw: string, zeroAllowed = false): number
     throw configError(`${flag} must be a ${zeroAllowed ? 'non-negative' : 'positive'} whole number, got '${raw}'`)
   }
   return n
+}
+
+function logLevel(raw: string): LogLevel {
+  const level = LOG_LEVELS.find((l) => l === raw)
+  if (level === undefined) throw configError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${raw}'`)
+  return level
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 
 import { type LayerErrorConstructor, TagstoneError } from '../engine/errors.js'
 import { ERROR_STATUS, FASTIFY_CODES, isClientErrorCode } from './error-table.js'
+import type { KnownRoutes } from './known-routes.js'
 
 /** What the server layer itself refuses: a bad body, an unknown content type, a missing token... */
 export type ServerErrorCode =
@@ -57,7 +58,7 @@ export function toFault(err: unknown): Fault {
   return INTERNAL
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, routes: KnownRoutes): void {
   app.setErrorHandler((err, request, reply) => {
     const fault = toFault(err)
     if (fault.status >= 500) request.log.error({ err }, 'request failed')
@@ -65,11 +66,23 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.code(fault.status).type('application/json').send(fault.body)
   })
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? ''
+    const allowed = routes.methodsFor(path)
+    if (allowed.length > 0) {
+      return reply
+        .code(405)
+        .header('Allow', allowed.join(', '))
+        .type('application/json')
+        .send({
+          faultstring: `${request.method} is not allowed on ${path}: use ${allowed.join(', ')}.`,
+          error: 'METHOD_NOT_ALLOWED',
+        })
+    }
     return reply
       .code(404)
       .type('application/json')
       .send({
-        faultstring: `No such resource: ${request.method} ${request.url.split('?')[0]}.`,
+        faultstring: `No such resource: ${request.method} ${path}.`,
         error: 'ROUTE_NOT_FOUND',
       })
   })

@@ -3,14 +3,15 @@ import type { FastifyServerOptions } from 'fastify'
 import { bootstrapAdminToken } from '../engine/admin-token-file.js'
 import { openEngine } from '../engine/engine.js'
 import { buildApp, REDACTED_HEADERS } from './app.js'
-import type { ServeConfig } from './config.js'
+import type { LogLevel, ServeConfig } from './config.js'
 import { isLoopbackHost } from './loopback.js'
 import { gitBasicAuthenticate, tokenAuthenticate } from './token-auth.js'
 
 /** The process's log settings; secrets in headers are redacted. */
-export const serverLoggerOptions = (
-  level = process.env.TAGSTONE_LOG_LEVEL ?? 'info',
-): FastifyServerOptions['logger'] => ({ level, redact: REDACTED_HEADERS })
+export const serverLoggerOptions = (level: LogLevel): FastifyServerOptions['logger'] => ({
+  level,
+  redact: REDACTED_HEADERS,
+})
 
 /** Starts the server process: recovery first, then the listener. Stops cleanly on SIGINT/SIGTERM. */
 export async function serve(config: ServeConfig): Promise<void> {
@@ -25,7 +26,7 @@ export async function serve(config: ServeConfig): Promise<void> {
     ...(config.noAuth
       ? {}
       : { authenticate: tokenAuthenticate(engine.tokens), authenticateGit: gitBasicAuthenticate(engine.tokens) }),
-    logger: serverLoggerOptions(),
+    logger: serverLoggerOptions(config.logLevel),
   })
   if (config.noAuth) {
     app.log.warn('--no-auth: every request acts as project default with role admin')

@@ -19,8 +19,8 @@ export function readEvents(
     let marker = 0
     for (;;) {
       const page = listEvents(d, null, { ...filter, marker })
-      page.events.forEach(onEvent)
-      marker = page.events.at(-1)?.id ?? marker
+      page.items.forEach(onEvent)
+      marker = page.items.at(-1)?.id ?? marker
       if (page.nextMarker !== undefined) continue
       if (!options.follow || options.signal?.aborted) return
       await sleep(options.pollMs ?? 500, undefined, { signal: options.signal }).catch(() => {})

@@ -5,6 +5,9 @@
 export class ByteLru<V> {
   readonly #entries = new Map<string, { value: V; bytes: number }>()
   #bytes = 0
+  /** Lookups that found their key, and those that did not, since start: plain counts for metrics. */
+  hits = 0
+  misses = 0
 
   constructor(
     readonly maxBytes: number,
@@ -20,7 +23,11 @@ export class ByteLru<V> {
 
   get(key: string): V | undefined {
     const entry = this.#entries.get(key)
-    if (entry === undefined) return undefined
+    if (entry === undefined) {
+      this.misses++
+      return undefined
+    }
+    this.hits++
     // Re-inserting moves the key to the young end of the Map's insertion order.
     this.#entries.delete(key)
     this.#entries.set(key, entry)

@@ -57,6 +57,23 @@ export function makeGitCaches(limits: Partial<GitCacheLimits> = {}): GitCaches {
   }
 }
 
+/** How one cache has fared: what metrics report, with no metrics library down here. */
+export interface CacheStats {
+  cache: string
+  hits: number
+  misses: number
+  bytes: number
+}
+
+export function gitCacheStats(caches: GitCaches): CacheStats[] {
+  return Object.entries(caches).map(([name, lru]: [string, ByteLru<unknown>]) => ({
+    cache: `git_${name}`,
+    hits: lru.hits,
+    misses: lru.misses,
+    bytes: lru.bytes,
+  }))
+}
+
 /** Drops what depends on a repository's refs: its packs and walks. */
 export function forgetRefDependentEntries(caches: GitCaches, gitdir: string): void {
   caches.packs.deletePrefix(`${gitdir}\0`)

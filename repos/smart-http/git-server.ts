@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream'
 
 import { advertiseRefs } from './advertise-refs.js'
-import { type GitCacheLimits, type GitCaches, makeGitCaches } from './caches.js'
+import { type CacheStats, type GitCacheLimits, type GitCaches, gitCacheStats, makeGitCaches } from './caches.js'
 import { PackResponses } from './pack-response.js'
 import { OpenRepositories } from './repository-state.js'
 import { uploadPack, type UploadPackOptions } from './upload-pack.js'
@@ -46,6 +46,11 @@ export class GitServer {
       advertiseRefs: async () => await this.advertiseRefs(gitdir),
       uploadPack: async (body, options) => await this.uploadPack(gitdir, body, options),
     }
+  }
+
+  /** Hits, misses and bytes held of each cache. */
+  cacheStats(): CacheStats[] {
+    return gitCacheStats(this.caches)
   }
 
   /** Lets go of a repository (it was removed): its open files, cached packs and walks. */

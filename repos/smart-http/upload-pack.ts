@@ -12,6 +12,8 @@ import { parseUploadRequest } from './upload-request.js'
 export interface UploadPackOptions {
   /** Told about a failure in the middle of a pack, after the response has started. */
   onError?: (error: unknown) => void
+  /** Told once a pack has been sent whole: a clone (no `have` lines) or a fetch, and its bytes on the wire. */
+  onPackSent?: (sent: { kind: 'clone' | 'fetch'; bytes: number }) => void
 }
 
 /**
@@ -49,13 +51,27 @@ export async function uploadPack(
       includeTag: client.includeTag,
       ofsDelta: client.ofsDelta,
     })
-    const stream = Readable.from(responseChunks(negotiation.lines, pack, client, options), { objectMode: false })
+    const kind = request.haves.length === 0 ? 'clone' : 'fetch'
+    const chunks = countSent(responseChunks(negotiation.lines, pack, client, options), (bytes) =>
+      options.onPackSent?.({ kind, bytes }),
+    )
+    const stream = Readable.from(chunks, { objectMode: false })
     stream.once('close', lease.release)
     streaming = true
     return stream
   } finally {
     if (!streaming) lease.release()
   }
+}
+
+/** Passes chunks on, and tells their total once the last has gone (not when the client hangs up midway). */
+async function* countSent(chunks: AsyncIterable<Buffer>, done: (bytes: number) => void): AsyncGenerator<Buffer> {
+  let bytes = 0
+  for await (const chunk of chunks) {
+    bytes += chunk.length
+    yield chunk
+  }
+  done(bytes)
 }
 
 async function* responseChunks(

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 
 import type { Engine } from '../../engine/engine.js'
 import { EventRecord } from '../../engine/records.js'
+import { listAnswer, ListOf } from '../paging.js'
 import { EventsQuery, faults, truthy } from '../schemas.js'
 
 /** The audit log, oldest first, a page at a time: `next` is the path and query of the following page. */
@@ -12,10 +12,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async 
     {
       schema: {
         querystring: EventsQuery,
-        response: {
-          200: Type.Object({ events: Type.Array(EventRecord), next: Type.Optional(Type.String()) }),
-          ...faults(400, 401, 403),
-        },
+        summary: 'The audit log, oldest first: one event per change',
+        response: { 200: ListOf('events', EventRecord), ...faults(400, 401, 403) },
       },
     },
     async (request) => {
@@ -28,9 +26,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async 
         limit: q.limit,
         marker: q.marker,
       })
-      if (page.nextMarker === undefined) return { events: page.events }
-      const next = new URLSearchParams({ ...q, marker: String(page.nextMarker) } as Record<string, string>)
-      return { events: page.events, next: `/v1/events?${next}` }
+      return listAnswer(request, 'events', page)
     },
   )
 }

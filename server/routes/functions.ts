@@ -1,25 +1,51 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
+import type { FastifyRequest } from 'fastify'
 
 import type { Engine } from '../../engine/engine.js'
-import { FunctionRecord } from '../../engine/records.js'
 import { preconditionOf, sendTagged } from '../etag-headers.js'
 import { readFunctionBody } from '../function-body.js'
-import { listAnswer, ListOf } from '../paging.js'
-import { DownloadQuery, faults, FunctionParams, ListFunctionsQuery, truthy } from '../schemas.js'
+import type { ServerMetrics } from '../metrics.js'
+import { listAnswer } from '../paging.js'
+import {
+  DetachAccepted,
+  DownloadQuery,
+  faults,
+  FunctionAnswer,
+  FunctionList,
+  FunctionParams,
+  ListFunctionsQuery,
+  NoContent,
+  recordOrZip,
+  truthy,
+} from '../schemas.js'
 import { sendDownload } from '../send-download.js'
 
 /** Functions, as Qinling v1: create, list, show/download, update, detach, delete. */
-export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = async (app, { engine }) => {
+export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine; metrics: ServerMetrics }> = async (
+  app,
+  { engine, metrics },
+) => {
+  /** The body of a create or update, its package counted as received. */
+  const readBody = async (request: FastifyRequest) => {
+    const input = await readFunctionBody(request, engine.limits.maxPackageBytes)
+    if (input.package) {
+      metrics.uploads.inc()
+      metrics.uploadBytes.inc(input.package.length)
+    }
+    return input
+  }
+
   // Bodies are multipart, urlencoded or JSON: read by readFunctionBody, validated by the engine.
   app.post(
     '/v1/functions',
-    { schema: { response: { 201: FunctionRecord, ...faults(400, 401, 403, 413) } } },
+    {
+      schema: {
+        summary: 'Create a function from a zip',
+        response: { 201: FunctionAnswer, ...faults(400, 401, 403, 413) },
+      },
+    },
     async (request, reply) => {
-      const created = await engine.createFunction(
-        request.ctx,
-        await readFunctionBody(request, engine.limits.maxPackageBytes),
-      )
+      const created = await engine.createFunction(request.ctx, await readBody(request))
       return sendTagged(request, reply, created, 201)
     },
   )
@@ -29,7 +55,8 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
     {
       schema: {
         querystring: ListFunctionsQuery,
-        response: { 200: ListOf('functions', FunctionRecord), ...faults(400, 401, 403) },
+        summary: 'List functions',
+        response: { 200: FunctionList, ...faults(400, 401, 403) },
       },
     },
     async (request) => {
@@ -45,7 +72,8 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
       schema: {
         params: FunctionParams,
         querystring: DownloadQuery,
-        response: { 200: FunctionRecord, ...faults(400, 401, 404) },
+        summary: 'Show a function, or download its current package',
+        response: { 200: recordOrZip(FunctionAnswer), ...faults(400, 401, 404) },
       },
     },
     async (request, reply) => {
@@ -57,9 +85,15 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
 
   app.put(
     '/v1/functions/:id',
-    { schema: { params: FunctionParams, response: { 200: FunctionRecord, ...faults(400, 401, 403, 404, 412, 413) } } },
+    {
+      schema: {
+        params: FunctionParams,
+        summary: 'Update a function: fields and/or a new package',
+        response: { 200: FunctionAnswer, ...faults(400, 401, 403, 404, 412, 413) },
+      },
+    },
     async (request, reply) => {
-      const body = await readFunctionBody(request, engine.limits.maxPackageBytes)
+      const body = await readBody(request)
       return sendTagged(
         request,
         reply,
@@ -70,7 +104,13 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
 
   app.post(
     '/v1/functions/:id/detach',
-    { schema: { params: FunctionParams, response: { 202: Type.String(), ...faults(400, 401, 403, 404) } } },
+    {
+      schema: {
+        params: FunctionParams,
+        summary: 'Detach a function (admin): same as detaching version 0',
+        response: { 202: DetachAccepted, ...faults(400, 401, 403, 404) },
+      },
+    },
     async (request, reply) => {
       engine.detachFunction(request.ctx, request.params.id)
       return reply
@@ -82,7 +122,13 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asy
 
   app.delete(
     '/v1/functions/:id',
-    { schema: { params: FunctionParams, response: { 204: Type.Null(), ...faults(400, 401, 403, 404, 412) } } },
+    {
+      schema: {
+        params: FunctionParams,
+        summary: 'Delete a function, its versions and its repository',
+        response: { 204: NoContent, ...faults(400, 401, 403, 404, 412) },
+      },
+    },
     async (request, reply) => {
       await engine.deleteFunction(request.ctx, request.params.id, preconditionOf(request))
       return reply.code(204).send(null)

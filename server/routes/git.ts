@@ -1,6 +1,7 @@
 import { promisify } from 'node:util'
 import zlib from 'node:zlib'
 
+import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 import type { GitRepository } from '../../engine/git-repository.js'
@@ -9,6 +10,8 @@ import { RequestError, toFault } from '../errors.js'
 export interface GitRoutesOptions {
   /** Checks the caller may read the function's history; returns its repository. */
   authorizeGit: (request: FastifyRequest, functionId: string) => Promise<GitRepository>
+  /** Hears of each pack sent whole, for metrics. */
+  onPackSent?: NonNullable<Parameters<GitRepository['uploadPack']>[1]>['onPackSent']
 }
 
 const REPO_NAME = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.git$/
@@ -31,6 +34,27 @@ const DEFAULT_MESSAGE: Record<number, string> = {
 
 const gunzip = promisify(zlib.gunzip)
 
+const EXAMPLE_ID = '202ee911-803d-4ebd-b0e7-36102e22f249'
+/** What the API description says of every git route: its tag, its auth, the repository parameter. */
+const GIT_DOC = {
+  tags: ['git'],
+  security: [{ gitBasic: [] }],
+  // No pattern here: a name that is not `<uuid>.git` is a 404 the git way, not a validation 400.
+  params: Type.Object({ repo: Type.String({ description: '<function_id>.git', examples: [`${EXAMPLE_ID}.git`] }) }),
+}
+const gitText = (description: string) => ({
+  description,
+  content: { 'text/plain': { schema: Type.String({ description: 'printed by git after "remote:"' }) } },
+})
+const gitAnswers = (mediaType: string) => ({
+  200: { description: 'pkt-lines', content: { [mediaType]: { schema: Type.String({ format: 'binary' }) } } },
+  400: gitText('a malformed git request'),
+  401: gitText('no valid token; the answer carries WWW-Authenticate: Basic'),
+  403: gitText('push asked for'),
+  404: gitText('no such repository, or not one the token may read'),
+  413: gitText('a request body over the limit'),
+})
+
 /**
  * Read-only git smart HTTP (protocol v0, stateless RPC) under `/git/<function_id>.git`. Bodies
  * are taken raw by a parser that exists only inside this plugin, so other routes keep theirs.
@@ -50,6 +74,14 @@ export async function gitRoutes(app: FastifyInstance, opts: GitRoutesOptions): P
 
   app.get<{ Params: { repo: string }; Querystring: { service?: string } }>(
     '/git/:repo/info/refs',
+    {
+      schema: {
+        ...GIT_DOC,
+        summary: 'git smart HTTP: the ref advertisement (git clone and fetch start here)',
+        querystring: Type.Object({ service: Type.Optional(Type.String({ examples: ['git-upload-pack'] })) }),
+        response: gitAnswers('application/x-git-upload-pack-advertisement'),
+      },
+    },
     async (request, reply) => {
       const service = request.query.service
       if (service === 'git-receive-pack') return await sendText(reply, 403, READ_ONLY_MESSAGE)
@@ -67,7 +99,14 @@ export async function gitRoutes(app: FastifyInstance, opts: GitRoutesOptions): P
 
   app.post<{ Params: { repo: string } }>(
     '/git/:repo/git-upload-pack',
-    { bodyLimit: MAX_BODY_BYTES },
+    {
+      bodyLimit: MAX_BODY_BYTES,
+      schema: {
+        ...GIT_DOC,
+        summary: 'git smart HTTP: want/have negotiation, then the pack',
+        response: gitAnswers('application/x-git-upload-pack-result'),
+      },
+    },
     async (request, reply) => {
       const repository = await repositoryFor(request)
       const body = await requestBody(request)
@@ -75,6 +114,7 @@ export async function gitRoutes(app: FastifyInstance, opts: GitRoutesOptions): P
         onError: (error) => {
           request.log.error({ err: error }, 'git upload-pack failed while sending a pack')
         },
+        ...(opts.onPackSent ? { onPackSent: opts.onPackSent } : {}),
       })
       return await reply
         .header('Content-Type', 'application/x-git-upload-pack-result')
@@ -83,7 +123,17 @@ export async function gitRoutes(app: FastifyInstance, opts: GitRoutesOptions): P
     },
   )
 
-  app.post('/git/:repo/git-receive-pack', async (_request, reply) => await sendText(reply, 403, READ_ONLY_MESSAGE))
+  app.post(
+    '/git/:repo/git-receive-pack',
+    {
+      schema: {
+        ...GIT_DOC,
+        summary: 'git push: always refused (versions are made through the API)',
+        response: { 403: gitText('tagstone repositories are read-only') },
+      },
+    },
+    async (_request, reply) => await sendText(reply, 403, READ_ONLY_MESSAGE),
+  )
 }
 
 /** The request's pkt-lines: checks the media type and undoes the gzip git applies past 1 KiB. */

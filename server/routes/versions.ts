@@ -1,17 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 
 import type { Engine } from '../../engine/engine.js'
-import { FunctionRecord, VersionDiffRecord, VersionRecord } from '../../engine/records.js'
+import { VersionDiffRecord } from '../../engine/records.js'
 import { preconditionOf, sendTagged } from '../etag-headers.js'
-import { listAnswer, ListOf } from '../paging.js'
+import { listAnswer } from '../paging.js'
 import {
+  DetachAccepted,
   DiffQuery,
   DownloadQuery,
   faults,
+  FunctionAnswer,
   FunctionParams,
+  NoContent,
+  recordOrZip,
   truthy,
+  VersionAnswer,
   VersionCreateBody,
+  VersionList,
   VersionListQuery,
   VersionParams,
 } from '../schemas.js'
@@ -25,7 +30,8 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
       schema: {
         params: FunctionParams,
         body: VersionCreateBody,
-        response: { 201: VersionRecord, ...faults(400, 401, 403, 404, 412) },
+        summary: "Create the next version from the function's current package",
+        response: { 201: VersionAnswer, ...faults(400, 401, 403, 404, 412) },
       },
     },
     async (request, reply) => {
@@ -45,7 +51,8 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
       schema: {
         params: FunctionParams,
         querystring: VersionListQuery,
-        response: { 200: ListOf('function_versions', VersionRecord), ...faults(400, 401, 404) },
+        summary: "List a function's versions, oldest first (sort_dir=desc: newest first)",
+        response: { 200: VersionList, ...faults(400, 401, 404) },
       },
     },
     async (request) =>
@@ -58,7 +65,8 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
       schema: {
         params: VersionParams,
         querystring: DownloadQuery,
-        response: { 200: VersionRecord, ...faults(400, 401, 404) },
+        summary: 'Show a version, or download its package',
+        response: { 200: recordOrZip(VersionAnswer), ...faults(400, 401, 404) },
       },
     },
     async (request, reply) => {
@@ -71,7 +79,13 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
 
   app.post(
     '/v1/functions/:id/versions/:version/detach',
-    { schema: { params: VersionParams, response: { 202: Type.String(), ...faults(400, 401, 403, 404) } } },
+    {
+      schema: {
+        params: VersionParams,
+        summary: 'Detach a version (admin); 0 is the function itself',
+        response: { 202: DetachAccepted, ...faults(400, 401, 403, 404) },
+      },
+    },
     async (request, reply) => {
       const { id, version } = request.params
       engine.detachVersion(request.ctx, id, version)
@@ -88,6 +102,7 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
       schema: {
         params: VersionParams,
         querystring: DiffQuery,
+        summary: 'Compare two versions (or a version and the current package): JSON, or a git patch',
         response: { 200: VersionDiffRecord, ...faults(400, 401, 404) },
       },
     },
@@ -104,7 +119,13 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
 
   app.post(
     '/v1/functions/:id/versions/:version/restore',
-    { schema: { params: VersionParams, response: { 200: FunctionRecord, ...faults(400, 401, 403, 404, 412) } } },
+    {
+      schema: {
+        params: VersionParams,
+        summary: "Make a version the function's current code and config again, as a new commit",
+        response: { 200: FunctionAnswer, ...faults(400, 401, 403, 404, 412) },
+      },
+    },
     async (request, reply) =>
       sendTagged(
         request,
@@ -115,7 +136,13 @@ export const versionRoutes: FastifyPluginAsyncTypebox<{ engine: Engine }> = asyn
 
   app.delete(
     '/v1/functions/:id/versions/:version',
-    { schema: { params: VersionParams, response: { 204: Type.Null(), ...faults(400, 401, 403, 404, 412) } } },
+    {
+      schema: {
+        params: VersionParams,
+        summary: 'Delete a version: its tag goes, its number stays used',
+        response: { 204: NoContent, ...faults(400, 401, 403, 404, 412) },
+      },
+    },
     async (request, reply) => {
       await engine.deleteVersion(request.ctx, request.params.id, request.params.version, preconditionOf(request))
       return reply.code(204).send(null)

@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net'
 
+import type { FastifyInstance } from 'fastify'
+
 import { type Engine, type EngineOptions, openEngine } from '../../engine/engine.js'
 import { buildApp } from '../../server/app.js'
 import type { Authenticate } from '../../server/request-context.js'
@@ -7,6 +9,7 @@ import type { Authenticate } from '../../server/request-context.js'
 export interface RunningServer {
   url: string
   engine: Engine
+  app: FastifyInstance
   close(): Promise<void>
 }
 
@@ -21,6 +24,7 @@ export async function startServer(
   return {
     url: `http://127.0.0.1:${port}`,
     engine,
+    app,
     async close() {
       await app.close()
       engine.close()

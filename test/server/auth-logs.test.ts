@@ -6,6 +6,7 @@ import t, { type Test } from 'tap'
 
 import { openEngine } from '../../engine/engine.js'
 import { buildApp } from '../../server/app.js'
+import { readServeConfig } from '../../server/config.js'
 import { serverLoggerOptions } from '../../server/main.js'
 import { tokenAuthenticate } from '../../server/token-auth.js'
 import { functionForm } from '../helpers/server.js'
@@ -69,7 +70,7 @@ t.test("the server's log never holds a token", async (t) => {
   engine.tokens.revokeToken(revokedToken.id)
   t.same(await traffic(url, { good, revoked: revokedToken.token }), [201, 200, 400, 401, 401])
   const text = log.text()
-  t.match(text, /incoming request/, 'requests were logged')
+  t.match(text, /request completed/, 'requests were logged')
   t.match(text, /Authentication required/, 'refusals were logged')
   for (const secret of [good, revokedToken.token]) {
     t.equal(text.indexOf(secret), -1, 'no token')
@@ -96,4 +97,51 @@ t.test('even a logger that writes request headers gets the token headers redacte
     t.equal(text.indexOf(secret.slice(4)), -1, 'no token')
     t.equal(text.indexOf(Buffer.from(`x:${secret}`).toString('base64')), -1, 'nor a Basic header')
   }
+})
+
+t.test(
+  'one line per request: method, route template, status, duration and the request id it answers with',
+  async (t) => {
+    const { url, engine, log } = await serveWithLog(t, { level: 'info' })
+    const token = engine.tokens.createToken({ projectId: 'p1' }).token
+    const headers = { 'x-auth-token': token }
+    const sent = await fetch(`${url}/v1/functions/4a9c2d8e-1111-4222-8333-944455556666`, {
+      headers: { ...headers, 'x-request-id': 'lb-7f3a.42' },
+    })
+    t.equal(sent.status, 404)
+    t.equal(sent.headers.get('x-request-id'), 'lb-7f3a.42', "the caller's id comes back")
+    const forged = await fetch(`${url}/v1/functions`, { headers: { ...headers, 'x-request-id': 'a b {"x":1}' } })
+    const made = forged.headers.get('x-request-id') ?? ''
+    t.match(made, /^[0-9a-f-]{36}$/, 'an id with odd characters is replaced by a new one')
+    const long = await fetch(`${url}/v1/functions`, { headers: { ...headers, 'x-request-id': 'x'.repeat(129) } })
+    t.not(long.headers.get('x-request-id'), 'x'.repeat(129), 'so is an over-long one')
+
+    const lines = log
+      .text()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'request completed')
+    t.equal(lines.length, 3, 'one line per request')
+    t.match(lines[0], {
+      reqId: 'lb-7f3a.42',
+      req: { method: 'GET' },
+      route: '/v1/functions/:id',
+      status: 404,
+      duration_ms: Number,
+    })
+    t.match(lines[1], { reqId: made, route: '/v1/functions', status: 200 })
+    t.equal(log.text().indexOf(token), -1, 'the token is not in the log')
+    t.equal(log.text().indexOf('"x":1'), -1, 'nor the forged id')
+  },
+)
+
+t.test('--log-level and its twin choose the level; anything else is refused', async (t) => {
+  t.equal(readServeConfig([], {}).logLevel, 'info')
+  t.equal(readServeConfig(['--log-level', 'warn'], { TAGSTONE_LOG_LEVEL: 'debug' }).logLevel, 'warn')
+  t.equal(readServeConfig([], { TAGSTONE_LOG_LEVEL: 'debug' }).logLevel, 'debug')
+  t.throws(() => readServeConfig(['--log-level', 'loud'], {}), {
+    code: 'INVALID_CONFIG',
+    message: "--log-level must be one of fatal, error, warn, info, debug, trace, silent, got 'loud'",
+  })
 })

@@ -43,8 +43,8 @@ const BAD_CREATES: Array<[string, number, RegExp, CallOptions]> = [
     /^The request body is not valid JSON/,
     { raw: { body: '{"name": "x",', contentType: 'application/json' } },
   ],
-  ['a JSON array', 400, /JSON object or a form/, { json: [1, 2] }],
-  ['a JSON string', 400, /JSON object or a form/, { json: 'package' }],
+  ['a JSON array', 400, /^The request body must be a JSON object, not a list\.$/, { json: [1, 2] }],
+  ['a JSON string', 400, /^The request body must be a JSON object, not a string\.$/, { json: 'package' }],
   [
     'no package (JSON)',
     400,
@@ -60,7 +60,7 @@ const BAD_CREATES: Array<[string, number, RegExp, CallOptions]> = [
   ['no package (form)', 400, /is required/, { urlencoded: { name: 'x' } }],
   ['no body at all', 400, /is required/, {}],
   ['a package that is not a zip', 400, /not a zip archive/, withPackage(Buffer.from('#!/bin/sh\necho not a zip\n'))],
-  ['an empty package', 400, /not a zip archive/, withPackage(Buffer.alloc(0))],
+  ['an empty package', 400, /^The package is empty \(0 bytes\)\.$/, withPackage(Buffer.alloc(0))],
   ['a zip with ../x', 400, /'\.\.\/x' is refused|unsafe/, withPackage(hostile('../x'))],
   ['a zip with a/../../x', 400, /refused|unsafe/, withPackage(hostile('a/../../x'))],
   ['a zip with /abs', 400, /refused|unsafe/, withPackage(hostile('/abs'))],
@@ -79,7 +79,12 @@ const BAD_CREATES: Array<[string, number, RegExp, CallOptions]> = [
       ]),
     ),
   ],
-  ['a truncated zip', 400, /not a zip archive/, withPackage(GOOD.subarray(0, GOOD.length - 30))],
+  [
+    'a truncated zip',
+    400,
+    /^The package is not a zip archive: .*[^.]\.$/,
+    withPackage(GOOD.subarray(0, GOOD.length - 30)),
+  ],
   ['a zip with a bad CRC', 400, /broken zip archive/, withPackage(badCrc(GOOD))],
   ['a zip whose data does not inflate', 400, /broken zip archive/, withPackage(badDeflate(GOOD))],
   [

@@ -126,6 +126,13 @@ t.test('show, and its errors', async (t) => {
     'not a number',
   )
   expectFault(t, await api.get(`/v1/functions/${fn.id}/versions/-1`), 400, undefined, 'negative')
+  expectFault(
+    t,
+    await api.get(`/v1/functions/${fn.id}/versions/${'9'.repeat(12)}`),
+    400,
+    "Invalid version number '999999999999': too large (at most 999999999).",
+    'too many digits',
+  )
   expectFault(t, await api.get(`/v1/functions/${fn.id}/versions/1.0`), 400, undefined, 'not whole')
   expectFault(
     t,
