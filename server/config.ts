@@ -9,6 +9,8 @@ export interface ServeConfig {
   port: number
   noAuth: boolean
   limits: Partial<Limits>
+  /** How long a stop waits for requests in flight before it closes the store anyway. */
+  shutdownTimeoutMs: number
 }
 
 /** `--data DIR`, which `serve` and every admin command take. */
@@ -27,6 +29,7 @@ export const SERVE_OPTIONS = {
   'no-auth': { type: 'boolean' },
   'max-versions': { type: 'string' },
   'max-package-bytes': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
 } as const
 
 /** The flags as parsed, before their environment twins fill them in. */
@@ -64,6 +67,9 @@ export function serveConfigFrom(values: ServeFlags, env: NodeJS.ProcessEnv = pro
     port: positiveInteger('--port', values.port ?? env.TAGSTONE_PORT ?? '7070', true),
     noAuth: values['no-auth'] ?? /^(1|true|yes)$/i.test(env.TAGSTONE_NO_AUTH ?? ''),
     limits,
+    shutdownTimeoutMs:
+      positiveInteger('--shutdown-timeout', values['shutdown-timeout'] ?? env.TAGSTONE_SHUTDOWN_TIMEOUT ?? '30', true) *
+      1000,
   }
 }
 
