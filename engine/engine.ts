@@ -16,6 +16,7 @@ import * as functions from './functions.js'
 import { gitRepository } from './git-repository.js'
 import { DEFAULT_LIMITS, type Limits } from './limits.js'
 import { recover } from './operations/settle-operation.js'
+import { unwritableReason } from './readiness.js'
 import { openDatabase } from './store/open-database.js'
 import { prepareStatements } from './store/statements.js'
 import { TokenStore } from './tokens.js'
@@ -123,6 +124,11 @@ export class Engine {
    */
   observeSyncs(observer: SyncObserver | undefined): void {
     setSyncObserver(observer)
+  }
+
+  /** Why a write cannot start now, or null when it can (the readiness probe asks). */
+  unwritableReason(): string | null {
+    return unwritableReason(this.deps.db)
   }
 
   close(): void {

@@ -13,6 +13,7 @@ import { aliasRoutes } from './routes/aliases.js'
 import { eventRoutes } from './routes/events.js'
 import { functionRoutes } from './routes/functions.js'
 import { gitRoutes } from './routes/git.js'
+import { healthRoutes, type Readiness } from './routes/health.js'
 import { versionRoutes } from './routes/versions.js'
 import { formatSchemaErrors } from './validation-message.js'
 
@@ -22,6 +23,8 @@ export interface AppOptions {
   /** Who a git request acts as (HTTP Basic with a token in `serve`); the default admin of `default` unless given. */
   authenticateGit?: Authenticate
   logger?: FastifyServerOptions['logger']
+  /** Shared with `serve`, which marks it stopping on a signal so `/readyz` answers 503. */
+  readiness?: Readiness
 }
 
 /**
@@ -80,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(aliasRoutes, { engine: options.engine })
     await api.register(eventRoutes, { engine: options.engine })
   })
+  await app.register(healthRoutes, { engine: options.engine, readiness: options.readiness ?? { stopping: false } })
   const authenticateGit = options.authenticateGit ?? actAsDefaultAdmin
   await app.register(gitRoutes, {
     authorizeGit: async (request, functionId) =>

@@ -10,6 +10,8 @@ export interface ServeConfig {
   noAuth: boolean
   logLevel: LogLevel
   limits: Partial<Limits>
+  /** How long a stop waits for requests in flight before it closes the store anyway. */
+  shutdownTimeoutMs: number
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -32,6 +34,7 @@ export const SERVE_OPTIONS = {
   'max-versions': { type: 'string' },
   'max-package-bytes': { type: 'string' },
   'log-level': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
 } as const
 
 /** The flags as parsed, before their environment twins fill them in. */
@@ -70,6 +73,9 @@ export function serveConfigFrom(values: ServeFlags, env: NodeJS.ProcessEnv = pro
     noAuth: values['no-auth'] ?? /^(1|true|yes)$/i.test(env.TAGSTONE_NO_AUTH ?? ''),
     logLevel: logLevel(values['log-level'] ?? env.TAGSTONE_LOG_LEVEL ?? 'info'),
     limits,
+    shutdownTimeoutMs:
+      positiveInteger('--shutdown-timeout', values['shutdown-timeout'] ?? env.TAGSTONE_SHUTDOWN_TIMEOUT ?? '30', true) *
+      1000,
   }
 }
 

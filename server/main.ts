@@ -21,8 +21,10 @@ export async function serve(config: ServeConfig): Promise<void> {
     )
   }
   const engine = await openEngine({ dataDir: config.dataDir, limits: config.limits })
+  const readiness = { stopping: false }
   const app = await buildApp({
     engine,
+    readiness,
     ...(config.noAuth
       ? {}
       : { authenticate: tokenAuthenticate(engine.tokens), authenticateGit: gitBasicAuthenticate(engine.tokens) }),
@@ -34,10 +36,30 @@ export async function serve(config: ServeConfig): Promise<void> {
     const path = bootstrapAdminToken(engine.tokens, config.dataDir)
     if (path) app.log.info({ path }, `no tokens yet: wrote an admin token for project default to ${path}`)
   }
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals) => {
+    // A second signal means "now": the store stays consistent (recovery settles it at the next start).
+    process.once('SIGINT', () => hardStop('SIGINT'))
+    process.once('SIGTERM', () => hardStop('SIGTERM'))
+    readiness.stopping = true
+    app.log.info(
+      { signal, timeoutMs: config.shutdownTimeoutMs },
+      `${signal}: stopping, letting requests in flight finish`,
+    )
+    const timer = setTimeout(() => {
+      app.log.warn(`requests still in flight after ${config.shutdownTimeoutMs} ms: closing them`)
+      app.server.closeAllConnections()
+    }, config.shutdownTimeoutMs)
+    timer.unref()
     await app.close()
+    clearTimeout(timer)
+    // Operations in flight were awaited by their requests; closing checkpoints the WAL into the database file.
     engine.close()
+    app.log.info('stopped: store closed cleanly')
     process.exit(0)
+  }
+  const hardStop = (signal: NodeJS.Signals) => {
+    app.log.warn(`${signal} again: exiting at once`)
+    process.exit(1)
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

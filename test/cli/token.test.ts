@@ -7,7 +7,7 @@ import { runTagstone } from '../helpers/tagstone-process.js'
 const TOKEN = /tgs_[A-Za-z0-9_-]{43}/
 
 t.test(
-  'token create prints the token and nothing else; list never prints one; revoke makes it fail with 401',
+  'token create prints the token alone on stdout and its id on stderr; list never prints one; revoke makes it fail with 401',
   async (t) => {
     const dataDir = t.testdir()
     const server: RunningServer = await startServer({
@@ -19,7 +19,8 @@ t.test(
     const made = await runTagstone(['admin', 'token', 'create', '--project', 'p1', '--data', dataDir])
     t.equal(made.code, 0, made.stderr)
     t.match(made.stdout, new RegExp(`^${TOKEN.source}\\n$`), 'one line: the token')
-    t.equal(made.stderr, '')
+    const madeId = /^token id ([0-9a-f-]{36}) \(revoke with: npx tagstone admin token revoke \1\)\n$/.exec(made.stderr)
+    t.ok(madeId, `the id, needed to revoke it, on stderr: ${made.stderr}`)
     const token = made.stdout.trim()
     const asToken = () => fetch(`${server.url}/v1/functions`, { headers: { 'x-auth-token': token } })
     t.equal((await asToken()).status, 200, 'the server knows it at once')
@@ -41,6 +42,7 @@ t.test(
     t.equal(json.code, 0, json.stderr)
     const adminToken = JSON.parse(json.stdout) as { id: string; project: string; role: string; token: string }
     t.match(adminToken, { project: 'ops', role: 'admin', token: TOKEN, id: /^[0-9a-f-]{36}$/ })
+    t.equal(json.stderr, '', '--json carries the id itself')
     const all = await fetch(`${server.url}/v1/functions?all_projects=true`, {
       headers: { 'x-auth-token': adminToken.token },
     })

@@ -3,11 +3,15 @@ import { COMMON_OPTIONS, expectNoMore, usageError } from '../../args.js'
 import { defineCommand } from '../../command.js'
 import { EXIT_OK } from '../../exit-codes.js'
 
-/** Prints the secret and nothing else: the one moment it is ever shown. */
+/**
+ * Prints the secret and nothing else on stdout (the one moment it is ever
+ * shown), so `$(...)` captures just the token; its id, needed to revoke it,
+ * goes to stderr unless --json already carries it.
+ */
 export const tokenCreateCommand = defineCommand({
   name: 'admin token create',
   synopsis: 'admin token create --project P [--role member|admin] [--label TEXT] [--json] [--data DIR]',
-  about: 'Makes a token and prints it, once; the data directory is made if need be.',
+  about: 'Makes a token and prints it, once (its id on stderr); the data directory is made if need be.',
   options: { ...COMMON_OPTIONS, project: { type: 'string' }, role: { type: 'string' }, label: { type: 'string' } },
   run: async ({ values, positionals, dataDir, json }) => {
     expectNoMore(positionals)
@@ -32,6 +36,7 @@ export const tokenCreateCommand = defineCommand({
           })
         : made.token
       process.stdout.write(`${out}\n`)
+      if (!json) process.stderr.write(`token id ${made.id} (revoke with: npx tagstone admin token revoke ${made.id})\n`)
       return EXIT_OK
     } finally {
       store.close()
