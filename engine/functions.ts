@@ -1,4 +1,4 @@
-import { findFunction, requireAdmin } from './access.js'
+import { findFunction, findFunctionView, requireAdmin } from './access.js'
 import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
 import { EngineError } from './errors.js'
@@ -52,11 +52,11 @@ export function listFunctions(
   const rows = filter.allProjects
     ? deps.sql.activeFunctions()
     : deps.sql.activeFunctionsOfProject({ project_id: filter.projectId ?? ctx.projectId })
-  return rows.map((row) => presentFunction(deps, row))
+  return rows.map(presentFunction)
 }
 
 export function getFunction(deps: EngineDeps, ctx: RequestContext, id: string): FunctionRecord {
-  return presentFunction(deps, findFunction(deps, ctx, id, 'read'))
+  return presentFunction(findFunctionView(deps, ctx, id, 'read'))
 }
 
 /** The current package, byte for byte as uploaded. */

@@ -1,7 +1,7 @@
 import { versionTagName } from '../repos/git/version-tags.js'
 import type { EngineDeps } from './deps.js'
 import type { AliasRecord, FunctionRecord, VersionRecord } from './records.js'
-import type { AliasRow, FunctionRow, PackageRow, VersionRow } from './store/rows.js'
+import type { AliasRow, FunctionRow, FunctionView, PackageRow, VersionView } from './store/rows.js'
 
 export function currentPackage(deps: EngineDeps, fn: FunctionRow): PackageRow {
   const pkg = fn.head_commit ? deps.sql.packageByCommit({ function_id: fn.id, commit_oid: fn.head_commit }) : undefined
@@ -9,14 +9,17 @@ export function currentPackage(deps: EngineDeps, fn: FunctionRow): PackageRow {
   return pkg
 }
 
-export function presentFunction(deps: EngineDeps, fn: FunctionRow): FunctionRecord {
-  const pkg = currentPackage(deps, fn)
+/** A function's answer, from its one joined row (reads never look anything up per row). */
+export function presentFunction(fn: FunctionView): FunctionRecord {
+  if (fn.md5sum === null || fn.package_commit === null || fn.package_tree === null) {
+    throw new Error(`function ${fn.id} has no package for its head ${fn.head_commit}`)
+  }
   return {
     id: fn.id,
     name: fn.name,
     description: fn.description,
     count: 0,
-    code: JSON.stringify({ source: 'package', md5sum: pkg.md5sum }),
+    code: JSON.stringify({ source: 'package', md5sum: fn.md5sum }),
     runtime_id: fn.runtime_id,
     entry: fn.entry,
     project_id: fn.project_id,
@@ -25,15 +28,14 @@ export function presentFunction(deps: EngineDeps, fn: FunctionRow): FunctionReco
     cpu: fn.cpu,
     memory_size: fn.memory_size,
     timeout: fn.timeout,
-    latest_version: deps.sql.newestLiveVersion({ function_id: fn.id })?.version_number ?? 0,
-    commit: pkg.commit_oid,
-    tree: pkg.tree_oid,
+    latest_version: fn.latest_version,
+    commit: fn.package_commit,
+    tree: fn.package_tree,
   }
 }
 
-export function presentVersion(deps: EngineDeps, v: VersionRow): VersionRecord {
-  const pkg = deps.sql.packageByCommit({ function_id: v.function_id, commit_oid: v.commit_oid })
-  if (!pkg) throw new Error(`version ${v.function_id}/${v.version_number} has no package for ${v.commit_oid}`)
+/** A version's answer, from its one joined row. */
+export function presentVersion(v: VersionView): VersionRecord {
   return {
     id: v.id,
     description: v.description,
@@ -48,9 +50,9 @@ export function presentVersion(deps: EngineDeps, v: VersionRow): VersionRecord {
     tag_object: v.tag_oid ?? '',
     commit: v.commit_oid,
     tree: v.tree_oid,
-    md5sum: pkg.md5sum,
-    sha256: pkg.sha256,
-    size: pkg.size,
+    md5sum: v.md5sum,
+    sha256: v.sha256,
+    size: v.size,
   }
 }
 

@@ -25,7 +25,7 @@ export function createVersion(
 
 export function listVersions(deps: EngineDeps, ctx: RequestContext, functionId: string): VersionRecord[] {
   const fn = findFunction(deps, ctx, functionId, 'read')
-  return deps.sql.liveVersions({ function_id: fn.id }).map((v) => presentVersion(deps, v))
+  return deps.sql.liveVersions({ function_id: fn.id }).map(presentVersion)
 }
 
 export function getVersion(
@@ -34,7 +34,7 @@ export function getVersion(
   functionId: string,
   n: string | number,
 ): VersionRecord {
-  return presentVersion(deps, findVersion(deps, ctx, functionId, n, 'read'))
+  return presentVersion(findVersion(deps, ctx, functionId, n, 'read'))
 }
 
 /** The version's package, byte for byte as uploaded; a detached version is attached again. */

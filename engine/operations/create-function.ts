@@ -71,7 +71,7 @@ export const createFunction: OperationDefinition<CreateFunction> = {
     deps.sql.setFunctionHead({ id: functionId, head_commit: pkg.commit_oid, updated_at: null })
   },
 
-  result: (deps, { functionId }) => presentFunction(deps, deps.sql.functionByIdOrThrow({ id: functionId })),
+  result: (deps, { functionId }) => presentFunction(deps.sql.functionViewOrThrow({ id: functionId })),
 
   ...removeFunction,
 }

@@ -1,6 +1,7 @@
 import { publishPackage, unpublishPackage } from '../../repos/package-refs.js'
 import { findFunction } from '../access.js'
 import type { RequestContext } from '../context.js'
+import type { EngineDeps } from '../deps.js'
 import { EngineError } from '../errors.js'
 import { parseCode, parseFunctionFields } from '../function-fields.js'
 import type { FunctionInput } from '../functions.js'
@@ -25,8 +26,7 @@ interface Upload {
   result: FunctionRecord
 }
 
-const present = (deps: Parameters<typeof presentFunction>[0], id: string) =>
-  presentFunction(deps, deps.sql.functionByIdOrThrow({ id }))
+const present = (deps: EngineDeps, id: string) => presentFunction(deps.sql.functionViewOrThrow({ id }))
 
 /**
  * Changes a function's metadata, its package, or both, atomically. A package

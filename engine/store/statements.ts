@@ -1,5 +1,5 @@
 import type { Db } from './open-database.js'
-import type { AliasRow, FunctionRow, OperationRow, PackageRow, VersionRow } from './rows.js'
+import type { AliasRow, FunctionRow, FunctionView, OperationRow, PackageRow, VersionRow, VersionView } from './rows.js'
 import { statementMakers } from './statement-makers.js'
 
 type FunctionKey = Pick<FunctionRow, 'id'>
@@ -9,8 +9,15 @@ type PackageKey = Pick<PackageRow, 'function_id' | 'commit_oid'>
 
 const FUNCTION_BY_ID = `SELECT * FROM functions WHERE id = @id`
 const PACKAGE_BY_COMMIT = `SELECT * FROM packages WHERE function_id = @function_id AND commit_oid = @commit_oid`
-const LIVE_VERSION = `SELECT * FROM versions
-  WHERE function_id = @function_id AND version_number = @version_number AND state = 'live'`
+// A version is shown with its package's checksums and size: joined here rather than looked up row by row.
+const VERSION_VIEW = `SELECT v.*, p.md5sum, p.sha256, p.size FROM versions v
+  JOIN packages p ON p.function_id = v.function_id AND p.commit_oid = v.commit_oid`
+const LIVE_VERSION = `${VERSION_VIEW}
+  WHERE v.function_id = @function_id AND v.version_number = @version_number AND v.state = 'live'`
+// A function is shown with its head package and newest live version, so a list is one query.
+const FUNCTION_VIEW = `SELECT f.*, p.md5sum, p.commit_oid AS package_commit, p.tree_oid AS package_tree,
+  coalesce((SELECT max(version_number) FROM versions WHERE function_id = f.id AND state = 'live'), 0) AS latest_version
+  FROM functions f LEFT JOIN packages p ON p.function_id = f.id AND p.commit_oid = f.head_commit`
 
 /**
  * Every SELECT, prepared once per connection and named for what it reads. The
@@ -22,9 +29,11 @@ export function prepareReadStatements(db: Db) {
     functionById: one<FunctionRow, FunctionKey>(FUNCTION_BY_ID),
     functionByIdOrThrow: getOne<FunctionRow, FunctionKey>('functionById', FUNCTION_BY_ID),
     functionIds: all<{ id: string }>(`SELECT id FROM functions ORDER BY created_at, id`),
-    activeFunctions: all<FunctionRow>(`SELECT * FROM functions WHERE state = 'active' ORDER BY created_at, id`),
-    activeFunctionsOfProject: all<FunctionRow, Pick<FunctionRow, 'project_id'>>(
-      `SELECT * FROM functions WHERE state = 'active' AND project_id = @project_id ORDER BY created_at, id`,
+    functionView: one<FunctionView, FunctionKey>(`${FUNCTION_VIEW} WHERE f.id = @id`),
+    functionViewOrThrow: getOne<FunctionView, FunctionKey>('functionView', `${FUNCTION_VIEW} WHERE f.id = @id`),
+    activeFunctions: all<FunctionView>(`${FUNCTION_VIEW} WHERE f.state = 'active' ORDER BY f.created_at, f.id`),
+    activeFunctionsOfProject: all<FunctionView, Pick<FunctionRow, 'project_id'>>(
+      `${FUNCTION_VIEW} WHERE f.state = 'active' AND f.project_id = @project_id ORDER BY f.created_at, f.id`,
     ),
 
     packageByCommit: one<PackageRow, PackageKey>(PACKAGE_BY_COMMIT),
@@ -33,10 +42,10 @@ export function prepareReadStatements(db: Db) {
       `SELECT * FROM packages WHERE function_id = @function_id ORDER BY created_at, commit_oid`,
     ),
 
-    liveVersion: one<VersionRow, VersionKey>(LIVE_VERSION),
-    liveVersionOrThrow: getOne<VersionRow, VersionKey>('liveVersion', LIVE_VERSION),
-    liveVersions: all<VersionRow, OfFunction>(
-      `SELECT * FROM versions WHERE function_id = @function_id AND state = 'live' ORDER BY version_number`,
+    liveVersion: one<VersionView, VersionKey>(LIVE_VERSION),
+    liveVersionOrThrow: getOne<VersionView, VersionKey>('liveVersion', LIVE_VERSION),
+    liveVersions: all<VersionView, OfFunction>(
+      `${VERSION_VIEW} WHERE v.function_id = @function_id AND v.state = 'live' ORDER BY v.version_number`,
     ),
     newestLiveVersion: one<VersionRow, OfFunction>(
       `SELECT * FROM versions WHERE function_id = @function_id AND state = 'live' ORDER BY version_number DESC LIMIT 1`,
