@@ -1,4 +1,5 @@
 import type { Bench } from './bench-row.js'
+import { bench as reads } from './reads.js'
 
 /** Every benchmark `npm run bench` runs, in order. A new benchmark is one line here. */
-export const SUITE: ReadonlyArray<{ name: string; bench: Bench }> = []
+export const SUITE: ReadonlyArray<{ name: string; bench: Bench }> = [{ name: 'reads', bench: reads }]
