@@ -2,13 +2,13 @@
  * Clone and fetch times from tagstone's git server against C git's `git http-backend` serving the
  * same bare repository, both on loopback, both driven by the real git client.
  *
- *   npm run bench:clone
+ *   npm run bench:clone    (the same as npm run bench -- --only clone)
  *
  * Options: BENCH_COMMITS=100 BENCH_RUNS=5 BENCH_VARIANTS=loose,packed, BENCH_KEEP=1 to leave the
- * repositories behind for inspection.
+ * repositories behind for inspection; --quick makes 30 commits and 2 runs unless they are set.
  */
 import { spawn } from 'node:child_process'
-import { mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
@@ -17,9 +17,11 @@ import Fastify from 'fastify'
 
 import { GitServer } from '../repos/smart-http/git-server.js'
 import { gitRoutes } from '../server/routes/git.js'
+import type { Bench, BenchRow } from './bench-row.js'
+import { median } from './median.js'
 
-const COMMITS = Number(process.env.BENCH_COMMITS ?? 100)
-const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+let COMMITS = 100
+let RUNS = 5
 const VARIANTS = (process.env.BENCH_VARIANTS ?? 'loose,packed').split(',')
 const FILES = 40
 const FILE_BYTES = 26 * 1024
@@ -269,11 +271,6 @@ async function startHttpBackend(projectRoot: string): Promise<{ url: string; clo
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN
-}
-
 async function cloneTime(url: string, into: string, root: string): Promise<number> {
   const result = await run(['clone', '-q', url, into], root)
   return result.ms
@@ -283,10 +280,6 @@ async function benchVariant(variant: string): Promise<Array<[string, number, num
   const root = await mkdtemp(path.join(os.tmpdir(), 'tagstone-bench-'))
   try {
     const gitdir = await buildRepository(root, variant)
-    const objectsBytes = await directoryBytes(path.join(gitdir, 'objects'))
-    process.stdout.write(
-      `\n${variant}: ${COMMITS} commits and tags, objects on disk ${(objectsBytes / 1024 / 1024).toFixed(1)} MiB\n`,
-    )
     const ours = await startTagstone(gitdir)
     const theirs = await startHttpBackend(path.join(root, 'repos'))
     try {
@@ -328,34 +321,27 @@ async function benchVariant(variant: string): Promise<Array<[string, number, num
   }
 }
 
-async function directoryBytes(dir: string): Promise<number> {
-  let total = 0
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name)
-    total += entry.isDirectory() ? await directoryBytes(full) : (await stat(full)).size
+/**
+ * Rows per variant: ours against `git http-backend`. http-backend keeps nothing between requests,
+ * so both clone rows compare with the median of all its clones.
+ */
+export const bench: Bench = async ({ quick }) => {
+  COMMITS = Number(process.env.BENCH_COMMITS ?? (quick ? 30 : 100))
+  RUNS = Number(process.env.BENCH_RUNS ?? (quick ? 2 : 5))
+  const rows: BenchRow[] = []
+  for (const variant of VARIANTS) {
+    for (const [what, ours, theirs, target] of await benchVariant(variant)) {
+      const ratio = ours / theirs
+      rows.push({
+        figure: `clone bench, ${variant} repository (${COMMITS} commits): ${what}`,
+        value: Math.round(ours),
+        unit: 'ms',
+        baseline: { label: 'git http-backend', value: Math.round(theirs) },
+        ratio,
+        target: `<= ${target}x`,
+        met: ratio <= target,
+      })
+    }
   }
-  return total
+  return rows
 }
-
-const rows: string[] = []
-for (const variant of VARIANTS) {
-  for (const [what, ours, theirs, target] of await benchVariant(variant)) {
-    const ratio = ours / theirs
-    rows.push(
-      [
-        `${variant.padEnd(7)} ${what.padEnd(34)}`,
-        `${ours.toFixed(0).padStart(8)} ms`,
-        `${theirs.toFixed(0).padStart(8)} ms`,
-        ratio.toFixed(2).padStart(7),
-        `${`<= ${target}`.padStart(7)} ${ratio <= target ? 'ok' : 'MISSED'}`,
-      ].join('  '),
-    )
-  }
-}
-process.stdout.write(
-  `\n${'repository  operation'.padEnd(42)}  ${'tagstone'.padStart(11)}  ${'git http-backend'.padStart(11)}  ${'ratio'.padStart(7)}  target\n`,
-)
-process.stdout.write(rows.join('\n') + '\n')
-process.stdout.write(
-  '\ngit http-backend keeps nothing between requests: both clone rows compare with the median of all its clones.\n',
-)

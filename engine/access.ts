@@ -2,7 +2,7 @@ import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
 import { EngineError } from './errors.js'
 import { requireUuid } from './ids.js'
-import type { FunctionRow, VersionRow } from './store/rows.js'
+import type { FunctionRow, FunctionView, VersionView } from './store/rows.js'
 
 /**
  * How a call means to use a function:
@@ -16,7 +16,15 @@ const notFound = (id: string) => new EngineError('FUNCTION_NOT_FOUND', `Function
 
 /** The active function `id` as `ctx` may see it for `access`, or the error that hides it. */
 export function findFunction(deps: EngineDeps, ctx: RequestContext, id: string, access: Access): FunctionRow {
-  const row = deps.sql.functionById({ id: requireUuid(id, 'function id') })
+  return visible(deps.sql.functionById({ id: requireUuid(id, 'function id') }), ctx, id, access)
+}
+
+/** `findFunction` with what the function's answer shows, in the same one query. */
+export function findFunctionView(deps: EngineDeps, ctx: RequestContext, id: string, access: Access): FunctionView {
+  return visible(deps.sql.functionView({ id: requireUuid(id, 'function id') }), ctx, id, access)
+}
+
+function visible<Row extends FunctionRow>(row: Row | undefined, ctx: RequestContext, id: string, access: Access): Row {
   if (!row || row.state !== 'active') throw notFound(id)
   if (row.project_id === ctx.projectId) return row
   if (access === 'read' && ctx.role === 'admin') return row
@@ -61,7 +69,7 @@ export function findVersion(
   functionId: string,
   raw: string | number,
   access: Access,
-): VersionRow {
+): VersionView {
   const fn = findFunction(deps, ctx, functionId, access)
   const n = parseVersionNumber(raw)
   const row = deps.sql.liveVersion({ function_id: fn.id, version_number: n })

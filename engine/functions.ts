@@ -1,4 +1,4 @@
-import { findFunction, requireAdmin } from './access.js'
+import { findFunction, findFunctionView, requireAdmin } from './access.js'
 import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
 import { EngineError } from './errors.js'
@@ -72,12 +72,7 @@ export function listFunctions(
     projectId === undefined
       ? deps.sql.activeFunctionsPage(keyset)
       : deps.sql.activeFunctionsOfProjectPage({ ...keyset, project_id: projectId })
-  return pageOf(
-    rows,
-    limit,
-    (row) => row.id,
-    (row) => presentFunction(deps, row),
-  )
+  return pageOf(rows, limit, (row) => row.id, presentFunction)
 }
 
 /** The function a marker names: one the list being paged holds. */
@@ -89,7 +84,7 @@ function markerFunction(deps: EngineDeps, marker: string, projectId: string | un
 }
 
 export function getFunction(deps: EngineDeps, ctx: RequestContext, id: string): FunctionRecord {
-  return presentFunction(deps, findFunction(deps, ctx, id, 'read'))
+  return presentFunction(findFunctionView(deps, ctx, id, 'read'))
 }
 
 /** The current package, byte for byte as uploaded. */

@@ -2,7 +2,7 @@ import { versionTagName } from '../repos/git/version-tags.js'
 import type { EngineDeps } from './deps.js'
 import { etagOf } from './etags.js'
 import type { AliasRecord, FunctionRecord, VersionRecord } from './records.js'
-import type { AliasRow, FunctionRow, PackageRow, VersionRow } from './store/rows.js'
+import type { AliasRow, FunctionRow, FunctionView, PackageRow, VersionRow, VersionView } from './store/rows.js'
 import { configOfVersion } from './version-config.js'
 
 export function currentPackage(deps: EngineDeps, fn: FunctionRow): PackageRow {
@@ -11,14 +11,17 @@ export function currentPackage(deps: EngineDeps, fn: FunctionRow): PackageRow {
   return pkg
 }
 
-export function presentFunction(deps: EngineDeps, fn: FunctionRow): FunctionRecord {
-  const pkg = currentPackage(deps, fn)
+/** A function's answer, from its one joined row (reads never look anything up per row). */
+export function presentFunction(fn: FunctionView): FunctionRecord {
+  if (fn.md5sum === null || fn.package_commit === null || fn.package_tree === null) {
+    throw new Error(`function ${fn.id} has no package for its head ${fn.head_commit}`)
+  }
   return {
     id: fn.id,
     name: fn.name,
     description: fn.description,
     count: 0,
-    code: JSON.stringify({ source: 'package', md5sum: pkg.md5sum }),
+    code: JSON.stringify({ source: 'package', md5sum: fn.md5sum }),
     runtime_id: fn.runtime_id,
     entry: fn.entry,
     project_id: fn.project_id,
@@ -27,17 +30,16 @@ export function presentFunction(deps: EngineDeps, fn: FunctionRow): FunctionReco
     cpu: fn.cpu,
     memory_size: fn.memory_size,
     timeout: fn.timeout,
-    latest_version: deps.sql.newestLiveVersion({ function_id: fn.id })?.version_number ?? 0,
+    latest_version: fn.latest_version,
     version_retention: fn.version_retention,
-    commit: pkg.commit_oid,
-    tree: pkg.tree_oid,
+    commit: fn.package_commit,
+    tree: fn.package_tree,
     etag: functionEtag(fn),
   }
 }
 
-export function presentVersion(deps: EngineDeps, v: VersionRow): VersionRecord {
-  const pkg = deps.sql.packageByCommit({ function_id: v.function_id, commit_oid: v.commit_oid })
-  if (!pkg) throw new Error(`version ${v.function_id}/${v.version_number} has no package for ${v.commit_oid}`)
+/** A version's answer, from its one joined row. */
+export function presentVersion(v: VersionView): VersionRecord {
   return {
     id: v.id,
     description: v.description,
@@ -52,9 +54,9 @@ export function presentVersion(deps: EngineDeps, v: VersionRow): VersionRecord {
     tag_object: v.tag_oid ?? '',
     commit: v.commit_oid,
     tree: v.tree_oid,
-    md5sum: pkg.md5sum,
-    sha256: pkg.sha256,
-    size: pkg.size,
+    md5sum: v.md5sum,
+    sha256: v.sha256,
+    size: v.size,
     config: configOfVersion(v),
     etag: versionEtag(v),
   }

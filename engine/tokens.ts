@@ -39,16 +39,40 @@ const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 const sha256 = (secret: string) => createHash('sha256').update(secret, 'utf8').digest()
 
 /**
+ * Bytes the cache of proven tokens may hold, at about 256 bytes an entry (a 64-digit hex key and
+ * a frozen context): 1,024 live tokens in use at once before the oldest are looked up again.
+ */
+const PROVEN_CACHE_BYTES = 256 * 1024
+const PROVEN_ENTRY_BYTES = 256
+
+/**
+ * Token writes made on a connection, counted per connection: SQLite's `data_version` only moves
+ * for commits by other connections, so a revoke on this one must say so itself, to every token
+ * store that shares the connection.
+ */
+const localTokenWrites = new WeakMap<Db, number>()
+
+/**
  * API tokens: random secrets handed out once, kept in SQLite only as sha256
  * hashes, each bound to a project and a role. Only the admin commands (and the
  * first start) make or revoke them, so their audit events name the actor `cli`.
  */
 export class TokenStore {
   private readonly sql: TokenStatements
+  /**
+   * Tokens proven since the table last changed, by the hex sha256 of their secret: a hit skips
+   * the lookup and the comparison. Valid while neither SQLite's `data_version` (a commit by
+   * another process, e.g. `tagstone admin token revoke` beside a running server) nor this
+   * connection's own token writes have moved; checked on every call, so a revoked token fails on
+   * its very next request. Unknown secrets are never kept.
+   */
+  private readonly proven = new Map<string, RequestContext>()
+  private provenAt = { dataVersion: -1, localWrites: -1 }
 
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
+    private readonly provenCacheBytes = PROVEN_CACHE_BYTES,
   ) {
     this.sql = prepareTokenStatements(db)
   }
@@ -107,6 +131,7 @@ export class TokenStore {
   revokeToken(id: string): TokenRecord | undefined {
     return this.db.transaction(() => {
       const revoked = this.sql.revokeToken({ id, revoked_at: formatTime(this.now()) }).changes > 0
+      localTokenWrites.set(this.db, (localTokenWrites.get(this.db) ?? 0) + 1)
       const row = this.sql.tokenById({ id })
       const token = row && present(row)
       // Revoking again changes nothing, so it is no event.
@@ -119,12 +144,38 @@ export class TokenStore {
   authenticateToken(secret: string): RequestContext | null {
     if (secret.length !== SECRET_LENGTH || !secret.startsWith(PREFIX)) return null
     const hash = sha256(secret)
+    const key = hash.toString('hex')
+    this.dropProvenIfStale()
+    const hit = this.proven.get(key)
+    if (hit) return hit
     // The lookup prefix only narrows the search; the whole hash decides, compared in constant time.
-    for (const row of this.sql.liveTokensByLookup({ lookup: hash.toString('hex', 0, 8) })) {
-      if (timingSafeEqual(Buffer.from(row.hash, 'hex'), hash))
-        return { projectId: row.project_id, role: row.role, actor: row.id }
+    for (const row of this.sql.liveTokensByLookup({ lookup: key.slice(0, 16) })) {
+      if (timingSafeEqual(Buffer.from(row.hash, 'hex'), hash)) {
+        const ctx = Object.freeze({ projectId: row.project_id, role: row.role, actor: row.id })
+        this.keepProven(key, ctx)
+        return ctx
+      }
     }
     return null
+  }
+
+  private dropProvenIfStale(): void {
+    const now = {
+      dataVersion: this.sql.dataVersion()?.data_version ?? -1,
+      localWrites: localTokenWrites.get(this.db) ?? 0,
+    }
+    if (now.dataVersion === this.provenAt.dataVersion && now.localWrites === this.provenAt.localWrites) return
+    this.proven.clear()
+    this.provenAt = now
+  }
+
+  private keepProven(key: string, ctx: RequestContext): void {
+    if (this.proven.size >= this.provenCacheBytes / PROVEN_ENTRY_BYTES) {
+      // Maps iterate in insertion order: the first key is the oldest.
+      const oldest = this.proven.keys().next()
+      if (!oldest.done) this.proven.delete(oldest.value)
+    }
+    this.proven.set(key, ctx)
   }
 
   /** Whether any token was ever made (revoked ones count). */

@@ -46,12 +46,7 @@ export function listVersions(
           before: marker ?? Number.MAX_SAFE_INTEGER,
           limit: sqlLimit(limit),
         })
-  return pageOf(
-    rows,
-    limit,
-    (v) => String(v.version_number),
-    (v) => presentVersion(deps, v),
-  )
+  return pageOf(rows, limit, (v) => String(v.version_number), presentVersion)
 }
 
 function versionMarker(raw: string): number {
@@ -66,7 +61,7 @@ export function getVersion(
   functionId: string,
   n: string | number,
 ): VersionRecord {
-  return presentVersion(deps, findVersion(deps, ctx, functionId, n, 'read'))
+  return presentVersion(findVersion(deps, ctx, functionId, n, 'read'))
 }
 
 /** The version's package, byte for byte as uploaded; a detached version is attached again. */

@@ -72,7 +72,7 @@ export const createFunction: OperationDefinition<CreateFunction> = {
     deps.sql.setFunctionHead({ id: functionId, head_commit: pkg.commit_oid, updated_at: null })
   },
 
-  result: (deps, { functionId }) => presentFunction(deps, deps.sql.functionByIdOrThrow({ id: functionId })),
+  result: (deps, { functionId }) => presentFunction(deps.sql.functionViewOrThrow({ id: functionId })),
 
   events: (_deps, { functionId }, pkg) => [
     { action: 'function.create', functionId, details: { md5sum: pkg?.md5sum, commit: pkg?.commit_oid } },

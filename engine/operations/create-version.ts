@@ -96,7 +96,7 @@ export const createVersion: OperationDefinition<CreateVersion> = {
   },
 
   result: (deps, { functionId, payload }) =>
-    presentVersion(deps, deps.sql.liveVersionOrThrow({ function_id: functionId, version_number: payload.number })),
+    presentVersion(deps.sql.liveVersionOrThrow({ function_id: functionId, version_number: payload.number })),
 
   events: (_deps, { functionId, payload, state }) => [
     {

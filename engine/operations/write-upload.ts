@@ -55,7 +55,7 @@ export interface NewHead<I extends OperationTypes['input']> {
 }
 
 export const presentFunctionById = (deps: EngineDeps, id: string) =>
-  presentFunction(deps, deps.sql.functionByIdOrThrow({ id }))
+  presentFunction(deps.sql.functionViewOrThrow({ id }))
 
 /**
  * The steps after `prepare` of every operation that moves `main` to a new

@@ -55,6 +55,19 @@ export interface VersionRow {
   revision: number
 }
 
+/** A version with what its answer shows of its package: one row, one query. */
+export type VersionView = VersionRow & Pick<PackageRow, 'md5sum' | 'sha256' | 'size'>
+
+/** A function with what its answer shows of its current package and its newest live version: one row, one query. */
+export type FunctionView = FunctionRow & {
+  /** The head package's checksum, commit and tree; null only while the function is being created. */
+  md5sum: string | null
+  package_commit: string | null
+  package_tree: string | null
+  /** 0 when it has no live version. */
+  latest_version: number
+}
+
 export interface AliasRow {
   id: string
   project_id: string

@@ -1,6 +1,15 @@
 import { prepareEventStatements } from './event-statements.js'
 import type { Db } from './open-database.js'
-import type { AliasRow, EventRow, FunctionRow, OperationRow, PackageRow, VersionRow } from './rows.js'
+import type {
+  AliasRow,
+  EventRow,
+  FunctionRow,
+  FunctionView,
+  OperationRow,
+  PackageRow,
+  VersionRow,
+  VersionView,
+} from './rows.js'
 import { statementMakers } from './statement-makers.js'
 
 type FunctionKey = Pick<FunctionRow, 'id'>
@@ -11,10 +20,17 @@ type PackageKey = Pick<PackageRow, 'function_id' | 'commit_oid'>
 const FUNCTION_BY_ID = `SELECT * FROM functions WHERE id = @id`
 const PACKAGE_BY_COMMIT = `SELECT * FROM packages WHERE function_id = @function_id AND commit_oid = @commit_oid`
 /** Keyset: rows after the marker's place in the (created_at, id) order; every row when there is no marker. */
-const FUNCTIONS_AFTER = `(@after_id IS NULL OR (created_at, id) > (@after_created_at, @after_id))`
+const FUNCTIONS_AFTER = `(@after_id IS NULL OR (f.created_at, f.id) > (@after_created_at, @after_id))`
 type FunctionsAfter = { after_created_at: string | null; after_id: string | null; limit: number }
-const LIVE_VERSION = `SELECT * FROM versions
-  WHERE function_id = @function_id AND version_number = @version_number AND state = 'live'`
+// A version is shown with its package's checksums and size: joined here rather than looked up row by row.
+const VERSION_VIEW = `SELECT v.*, p.md5sum, p.sha256, p.size FROM versions v
+  JOIN packages p ON p.function_id = v.function_id AND p.commit_oid = v.commit_oid`
+const LIVE_VERSION = `${VERSION_VIEW}
+  WHERE v.function_id = @function_id AND v.version_number = @version_number AND v.state = 'live'`
+// A function is shown with its head package and newest live version, so a list is one query.
+const FUNCTION_VIEW = `SELECT f.*, p.md5sum, p.commit_oid AS package_commit, p.tree_oid AS package_tree,
+  coalesce((SELECT max(version_number) FROM versions WHERE function_id = f.id AND state = 'live'), 0) AS latest_version
+  FROM functions f LEFT JOIN packages p ON p.function_id = f.id AND p.commit_oid = f.head_commit`
 /** Whether alias \`a\` routes to version \`n\`: as its version, or as one of its weighted extras. */
 const ALIAS_ROUTES_TO = (a: string, n: string) => `(${a}.function_version = ${n} OR EXISTS (
   SELECT 1 FROM json_each(${a}.routing_config, '$.additional_version_weights') w WHERE CAST(w.key AS INTEGER) = ${n}))`
@@ -29,13 +45,15 @@ export function prepareReadStatements(db: Db) {
     functionById: one<FunctionRow, FunctionKey>(FUNCTION_BY_ID),
     functionByIdOrThrow: getOne<FunctionRow, FunctionKey>('functionById', FUNCTION_BY_ID),
     functionIds: all<{ id: string }>(`SELECT id FROM functions ORDER BY created_at, id`),
+    functionView: one<FunctionView, FunctionKey>(`${FUNCTION_VIEW} WHERE f.id = @id`),
+    functionViewOrThrow: getOne<FunctionView, FunctionKey>('functionView', `${FUNCTION_VIEW} WHERE f.id = @id`),
     /** A page of every project's functions, after the one at (`after_created_at`, `after_id`) when given. */
-    activeFunctionsPage: all<FunctionRow, FunctionsAfter>(
-      `SELECT * FROM functions WHERE state = 'active' AND ${FUNCTIONS_AFTER} ORDER BY created_at, id LIMIT @limit`,
+    activeFunctionsPage: all<FunctionView, FunctionsAfter>(
+      `${FUNCTION_VIEW} WHERE f.state = 'active' AND ${FUNCTIONS_AFTER} ORDER BY f.created_at, f.id LIMIT @limit`,
     ),
-    activeFunctionsOfProjectPage: all<FunctionRow, FunctionsAfter & Pick<FunctionRow, 'project_id'>>(
-      `SELECT * FROM functions WHERE state = 'active' AND project_id = @project_id AND ${FUNCTIONS_AFTER}
-      ORDER BY created_at, id LIMIT @limit`,
+    activeFunctionsOfProjectPage: all<FunctionView, FunctionsAfter & Pick<FunctionRow, 'project_id'>>(
+      `${FUNCTION_VIEW} WHERE f.state = 'active' AND f.project_id = @project_id AND ${FUNCTIONS_AFTER}
+      ORDER BY f.created_at, f.id LIMIT @limit`,
     ),
 
     packageByCommit: one<PackageRow, PackageKey>(PACKAGE_BY_COMMIT),
@@ -44,17 +62,17 @@ export function prepareReadStatements(db: Db) {
       `SELECT * FROM packages WHERE function_id = @function_id ORDER BY created_at, commit_oid`,
     ),
 
-    liveVersion: one<VersionRow, VersionKey>(LIVE_VERSION),
-    liveVersionOrThrow: getOne<VersionRow, VersionKey>('liveVersion', LIVE_VERSION),
+    liveVersion: one<VersionView, VersionKey>(LIVE_VERSION),
+    liveVersionOrThrow: getOne<VersionView, VersionKey>('liveVersion', LIVE_VERSION),
     /** A page of live versions after number `after` (0: from the start), ascending. */
-    liveVersionsUp: all<VersionRow, OfFunction & { after: number; limit: number }>(
-      `SELECT * FROM versions WHERE function_id = @function_id AND state = 'live' AND version_number > @after
-      ORDER BY version_number LIMIT @limit`,
+    liveVersionsUp: all<VersionView, OfFunction & { after: number; limit: number }>(
+      `${VERSION_VIEW} WHERE v.function_id = @function_id AND v.state = 'live' AND v.version_number > @after
+      ORDER BY v.version_number LIMIT @limit`,
     ),
     /** A page of live versions below number `before`, descending. */
-    liveVersionsDown: all<VersionRow, OfFunction & { before: number; limit: number }>(
-      `SELECT * FROM versions WHERE function_id = @function_id AND state = 'live' AND version_number < @before
-      ORDER BY version_number DESC LIMIT @limit`,
+    liveVersionsDown: all<VersionView, OfFunction & { before: number; limit: number }>(
+      `${VERSION_VIEW} WHERE v.function_id = @function_id AND v.state = 'live' AND v.version_number < @before
+      ORDER BY v.version_number DESC LIMIT @limit`,
     ),
     newestLiveVersion: one<VersionRow, OfFunction>(
       `SELECT * FROM versions WHERE function_id = @function_id AND state = 'live' ORDER BY version_number DESC LIMIT 1`,

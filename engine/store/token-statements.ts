@@ -28,6 +28,8 @@ export function prepareTokenStatements(db: Db) {
     ),
     allTokens: all<TokenRow>(`SELECT * FROM tokens ORDER BY rowid`),
     anyToken: one<{ one: 1 }>(`SELECT 1 AS one FROM tokens LIMIT 1`),
+    /** Changes whenever another connection (another process: the admin CLI) commits to the file. */
+    dataVersion: one<{ data_version: number }>(`PRAGMA data_version`),
     /** Revoking twice keeps the first time. */
     revokeToken: run<{ id: string; revoked_at: string }>(
       `UPDATE tokens SET revoked_at = @revoked_at WHERE id = @id AND revoked_at IS NULL`,

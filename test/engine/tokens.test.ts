@@ -7,6 +7,8 @@ import t from 'tap'
 import { adminTokenPath, bootstrapAdminToken } from '../../engine/admin-token-file.js'
 import { databasePath } from '../../engine/engine.js'
 import { openTokenStore } from '../../engine/open-token-store.js'
+import { openDatabase } from '../../engine/store/open-database.js'
+import { TokenStore } from '../../engine/tokens.js'
 
 t.test('a token is returned once, kept only as a hash, and names its project and role', async (t) => {
   const dir = t.testdir()
@@ -70,6 +72,52 @@ t.test('a token made on one connection is seen at once by another (the CLI besid
   t.same(server.authenticateToken(made.token), { projectId: 'p1', role: 'member', actor: made.id })
   cli.revokeToken(made.id)
   t.equal(server.authenticateToken(made.token), null)
+})
+
+t.test('a token proven before is refused on the very next call once revoked, here or by another process', async (t) => {
+  const dir = t.testdir()
+  const server = openTokenStore(dir, { create: true })
+  const cli = openTokenStore(dir)
+  t.teardown(() => (cli.close(), server.close()))
+  const [here, there, kept] = [1, 2, 3].map(() => cli.createToken({ projectId: 'p1' }))
+  for (const made of [here!, there!, kept!]) {
+    // Twice: the second call is answered from what the first proved.
+    t.same(server.authenticateToken(made.token), { projectId: 'p1', role: 'member', actor: made.id })
+    t.same(server.authenticateToken(made.token), { projectId: 'p1', role: 'member', actor: made.id })
+  }
+  server.revokeToken(here!.id)
+  t.equal(server.authenticateToken(here!.token), null, 'revoked on the same connection')
+  cli.revokeToken(there!.id)
+  t.equal(server.authenticateToken(there!.token), null, 'revoked by another connection')
+  t.same(
+    server.authenticateToken(kept!.token),
+    { projectId: 'p1', role: 'member', actor: kept!.id },
+    'the others still work',
+  )
+  t.ok(Object.isFrozen(server.authenticateToken(kept!.token)), 'one request cannot change what the next is')
+})
+
+t.test('two token stores on one connection see each other revoke', async (t) => {
+  const db = openDatabase(databasePath(t.testdir()))
+  t.teardown(() => db.close())
+  const [first, second] = [new TokenStore(db), new TokenStore(db)]
+  const made = first.createToken({ projectId: 'p1' })
+  t.ok(second.authenticateToken(made.token))
+  first.revokeToken(made.id)
+  t.equal(second.authenticateToken(made.token), null)
+})
+
+t.test('the proven tokens kept are bounded; the oldest are looked up again', async (t) => {
+  const db = openDatabase(databasePath(t.testdir()))
+  t.teardown(() => db.close())
+  // Room for two entries.
+  const store = new TokenStore(db, () => new Date(), 512)
+  const made = [1, 2, 3].map(() => store.createToken({ projectId: 'p1' }))
+  for (let round = 0; round < 2; round++) {
+    for (const m of made) t.same(store.authenticateToken(m.token), { projectId: 'p1', role: 'member', actor: m.id })
+  }
+  store.revokeToken(made[0]!.id)
+  t.equal(store.authenticateToken(made[0]!.token), null)
 })
 
 t.test('the admin commands do not create a data directory by accident', async (t) => {
