@@ -15,11 +15,41 @@ export interface TempPlace {
 }
 
 /**
+ * How many fsyncs the durable writes made since the process started, files and directories apart: a
+ * plain counter a benchmark or a metrics endpoint can read (and diff around an operation).
+ */
+export interface DurableSyncStats {
+  files: number
+  directories: number
+}
+
+const syncs: DurableSyncStats = { files: 0, directories: 0 }
+
+export function durableSyncStats(): DurableSyncStats {
+  return { ...syncs }
+}
+
+/**
  * Writes a file so that a crash at any moment leaves either the old file or the
  * whole new one, and the new one is on disk (not only in the page cache) when
  * this resolves. Git's own object and ref writes follow the same tmp+rename rule.
  */
 export async function writeFileDurably(path: string, data: Uint8Array | string, temp?: TempPlace): Promise<void> {
+  await (
+    await stageFileDurably(path, data, temp)
+  )()
+}
+
+/**
+ * The first half of `writeFileDurably`: the data is written to its temporary file and fsynced; the
+ * returned function renames it into place. Several files can be staged at once, so their fsyncs
+ * overlap, and then put in place in the order readers need.
+ */
+export async function stageFileDurably(
+  path: string,
+  data: Uint8Array | string,
+  temp?: TempPlace,
+): Promise<() => Promise<void>> {
   await ensureDirectory(dirname(path))
   const tmp = join(
     temp?.dir ?? dirname(path),
@@ -29,13 +59,14 @@ export async function writeFileDurably(path: string, data: Uint8Array | string, 
   try {
     await handle.writeFile(data)
     await handle.sync()
+    syncs.files += 1
   } catch (err) {
     await handle.close()
     await unlink(tmp).catch(() => {})
     throw err
   }
   await handle.close()
-  await rename(tmp, path)
+  return async () => await rename(tmp, path)
 }
 
 /** Makes a directory's entries (creations, renames, removals) durable. */
@@ -43,6 +74,7 @@ export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r')
   try {
     await handle.sync()
+    syncs.directories += 1
   } finally {
     await handle.close()
   }
