@@ -11,11 +11,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { crc32 } from 'node:zlib'
 
 import { openEngine } from '../engine/engine.js'
 import { durableSyncStats } from '../repos/durable-fs.js'
 import { buildApp } from '../server/app.js'
-import { makeZip } from '../test/helpers/zip.js'
 import type { Bench, BenchRow } from './bench-row.js'
 
 function quantile(sorted: number[], q: number): number {
@@ -47,8 +47,35 @@ function fsyncUnitMs(dir: string, rounds: number): number {
   return median(times)
 }
 
+/** A one-file zip (`main.py`, stored), different for every seed; bench/ may not borrow the tests' zip helper. */
 function packageZip(seed: string): Buffer {
-  return makeZip([{ name: 'main.py', content: `def main():\n    return ${JSON.stringify(seed)}\n` }])
+  const name = Buffer.from('main.py')
+  const data = Buffer.from(`def main():\n    return ${JSON.stringify(seed)}\n`)
+  const crc = crc32(data)
+  const local = Buffer.alloc(30)
+  local.writeUInt32LE(0x04034b50, 0)
+  local.writeUInt16LE(20, 4)
+  local.writeUInt32LE(crc, 14)
+  local.writeUInt32LE(data.length, 18)
+  local.writeUInt32LE(data.length, 22)
+  local.writeUInt16LE(name.length, 26)
+  const central = Buffer.alloc(46)
+  central.writeUInt32LE(0x02014b50, 0)
+  central.writeUInt16LE(0x0314, 4)
+  central.writeUInt16LE(20, 6)
+  central.writeUInt32LE(crc, 16)
+  central.writeUInt32LE(data.length, 20)
+  central.writeUInt32LE(data.length, 24)
+  central.writeUInt16LE(name.length, 28)
+  central.writeUInt32LE((0o100644 << 16) >>> 0, 38)
+  const centralOffset = local.length + name.length + data.length
+  const end = Buffer.alloc(22)
+  end.writeUInt32LE(0x06054b50, 0)
+  end.writeUInt16LE(1, 8)
+  end.writeUInt16LE(1, 10)
+  end.writeUInt32LE(central.length + name.length, 12)
+  end.writeUInt32LE(centralOffset, 16)
+  return Buffer.concat([local, name, data, central, name, end])
 }
 
 async function createFunction(url: string, seed: string): Promise<string> {
