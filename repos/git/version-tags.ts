@@ -1,6 +1,11 @@
+import { dirname, join } from 'node:path'
+
+import { stageFileDurably, syncDirectories } from '../durable-fs.js'
+import { hashObject, looseObjectPath } from './loose-objects.js'
 import { formatTag, TAGSTONE_SIGNATURE } from './object-formats.js'
 import { ObjectWriter } from './object-writer.js'
 import { deleteRef, listRefs, writeRef } from './refs.js'
+import { deflate } from './zlib.js'
 
 /** The one spelling of a version's tag: version 3 is `v3`. */
 export function versionTagName(n: number): string {
@@ -36,25 +41,40 @@ export interface VersionTag {
 /** Writes the annotated tag object alone, durably; the same fields always give the same id. */
 export async function writeVersionTagObject(gitdir: string, t: VersionTag): Promise<string> {
   const writer = new ObjectWriter(gitdir)
-  const oid = await writer.write(
-    'tag',
-    formatTag({
-      object: t.commit,
-      type: 'commit',
-      name: versionTagName(t.number),
-      tagger: { ...TAGSTONE_SIGNATURE, time: t.time },
-      message: t.message,
-    }),
-  )
+  const oid = await writer.write('tag', versionTagContent(t))
   await writer.flush()
   return oid
 }
 
-/** Writes an annotated tag object on `commit` and the ref `refs/tags/v<number>`, durably. */
+/**
+ * Writes an annotated tag object on `commit` and the ref `refs/tags/v<number>`, durably. The object
+ * and the ref are staged (written and fsynced) at once and their two folders synced at once, so a
+ * create waits for two rounds of fsyncs, not four. The object is renamed into place before the ref,
+ * so a reader never sees the ref without its object. Power loss may keep the ref and lose the object
+ * only before both folders are synced, which is before the confirm: recovery then undoes the create.
+ */
 export async function writeVersionTag(gitdir: string, t: VersionTag): Promise<string> {
-  const oid = await writeVersionTagObject(gitdir, t)
-  await writeVersionTagRef(gitdir, t.number, oid)
+  const { oid, raw } = hashObject('tag', versionTagContent(t))
+  const objectPath = looseObjectPath(gitdir, oid)
+  const refPath = join(gitdir, versionTagRef(t.number))
+  const [placeObject, placeRef] = await Promise.all([
+    stageFileDurably(objectPath, await deflate(raw), { dir: join(gitdir, 'objects'), prefix: 'tmp_obj_' }),
+    stageFileDurably(refPath, `${oid}\n`, { dir: gitdir, prefix: 'tmp_ref_' }),
+  ])
+  await placeObject()
+  await placeRef()
+  await syncDirectories([dirname(objectPath), dirname(refPath)])
   return oid
+}
+
+function versionTagContent(t: VersionTag): Uint8Array {
+  return formatTag({
+    object: t.commit,
+    type: 'commit',
+    name: versionTagName(t.number),
+    tagger: { ...TAGSTONE_SIGNATURE, time: t.time },
+    message: t.message,
+  })
 }
 
 /** Points a version's tag ref at an existing tag object. */
