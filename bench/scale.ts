@@ -59,11 +59,17 @@ async function buildStore(dataDir: string, count: number): Promise<{ token: stri
   const db = openDatabase(databasePath(dataDir))
   const ids = Array.from({ length: count - 1 }, () => randomUUID())
   try {
-    const copyFunction = db.prepare(`INSERT INTO functions SELECT @id, project_id, 'copy', description, runtime_id,
-      entry, cpu, memory_size, timeout, head_commit, version_counter, state, created_at, updated_at
-      FROM functions WHERE id = @template`)
-    const copyPackages = db.prepare(`INSERT INTO packages SELECT @id, commit_oid, tree_oid, parent_commit,
-      archive_blob, md5sum, sha256, size, created_at FROM packages WHERE function_id = @template`)
+    // Every column as the template has it but the ones named: the copies follow the schema as it grows.
+    const copyRows = (table: string, key: string, replaced: Record<string, string>) => {
+      const names = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>).map(
+        (c) => c.name,
+      )
+      const values = names.map((c) => replaced[c] ?? c)
+      return db.prepare(`INSERT INTO ${table} (${names.join(', ')}) SELECT ${values.join(', ')}
+        FROM ${table} WHERE ${key} = @template`)
+    }
+    const copyFunction = copyRows('functions', 'id', { id: '@id', name: "'copy'" })
+    const copyPackages = copyRows('packages', 'function_id', { function_id: '@id' })
     const versions = db.prepare(`SELECT * FROM versions WHERE function_id = ?`).all(template) as Array<
       Record<string, unknown>
     >
