@@ -14,6 +14,7 @@ export const adminCommand = defineGroup({
     fsck: async () => (await import('./admin/fsck.js')).fsckCommand,
     inspect: async () => (await import('./admin/inspect.js')).inspectCommand,
     stats: async () => (await import('./admin/stats.js')).statsCommand,
+    gc: async () => (await import('./admin/gc.js')).gcCommand,
   },
   leading: COMMON_OPTIONS,
 })
