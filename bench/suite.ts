@@ -1,6 +1,7 @@
 import type { Bench } from './bench-row.js'
 import { bench as clone } from './clone.js'
 import { bench as gitCore } from './git-core.js'
+import { bench as pack } from './pack.js'
 import { bench as reads } from './reads.js'
 import { bench as scale } from './scale.js'
 import { bench as writePath } from './write-path.js'
@@ -11,5 +12,6 @@ export const SUITE: ReadonlyArray<{ name: string; bench: Bench }> = [
   { name: 'write-path', bench: writePath },
   { name: 'scale', bench: scale },
   { name: 'clone', bench: clone },
+  { name: 'pack', bench: pack },
   { name: 'git-core', bench: gitCore },
 ]

@@ -16,6 +16,7 @@ export const adminCommand = defineGroup({
     stats: async () => (await import('./admin/stats.js')).statsCommand,
     prune: async () => (await import('./admin/prune.js')).pruneCommand,
     events: async () => (await import('./admin/events.js')).eventsCommand,
+    gc: async () => (await import('./admin/gc.js')).gcCommand,
   },
   leading: COMMON_OPTIONS,
 })

@@ -43,13 +43,25 @@ export class ObjectStore {
   #users = 0
   #retired = false
 
+  readonly #packs: PackFile[]
+  readonly #packBlocks: ByteLru<Buffer>
+  #refreshing: Promise<boolean> | undefined
+
   private constructor(
     readonly gitdir: string,
-    readonly packs: PackFile[],
+    packs: PackFile[],
     cache: ByteLru<GitObject>,
+    packBlocks: ByteLru<Buffer>,
   ) {
+    this.#packs = packs
     this.#cache = cache
+    this.#packBlocks = packBlocks
     this.#cachePrefix = `${gitdir}\0`
+  }
+
+  /** The packs read, in the order they are searched; grows when a repack adds one under a reader. */
+  get packs(): readonly PackFile[] {
+    return this.#packs
   }
 
   static async open(
@@ -58,15 +70,7 @@ export class ObjectStore {
     cache: ByteLru<GitObject>,
     packBlocks: ByteLru<Buffer>,
   ): Promise<ObjectStore> {
-    const packDir = path.join(gitdir, 'objects', 'pack')
-    const packs = await Promise.all(
-      packNames.map(async (name) => {
-        const packPath = path.join(packDir, `${name}.pack`)
-        const [idx, info] = await Promise.all([readFile(path.join(packDir, `${name}.idx`)), stat(packPath)])
-        return new PackFile(packPath, new PackIndex(idx, info.size, name), info.size, packBlocks)
-      }),
-    )
-    return new ObjectStore(gitdir, packs, cache)
+    return new ObjectStore(gitdir, await openPacks(gitdir, packNames, packBlocks), cache, packBlocks)
   }
 
   /** Marks a request as using the store, so that retiring it does not close files under it. */
@@ -87,7 +91,7 @@ export class ObjectStore {
 
   async locate(oid: string): Promise<ObjectLocation | undefined> {
     const key = Buffer.from(oid, 'hex')
-    for (const pack of this.packs) {
+    for (const pack of this.#packs) {
       const position = pack.index.find(key)
       if (position >= 0) return { kind: 'packed', pack, offset: pack.index.offsetAt(position) }
     }
@@ -106,15 +110,39 @@ export class ObjectStore {
   async read(oid: string, keep = false): Promise<GitObject> {
     const cached = this.#cache.get(this.#cachePrefix + oid)
     if (cached !== undefined) return cached
-    const location = await this.locate(oid)
-    if (location === undefined) throw objectNotFound(oid)
-    const object =
-      location.kind === 'loose'
-        ? await readLooseObject(this.gitdir, oid)
-        : await this.readPacked(location.pack, location.offset)
+    let object = await this.#readOnce(oid)
+    // A repack may have moved the object from its loose file into a pack this store has not seen.
+    if (object === undefined && (await this.refresh())) object = await this.#readOnce(oid)
     if (object === undefined) throw objectNotFound(oid)
     if (keep || object.type !== 'blob') this.#remember(oid, object)
     return object
+  }
+
+  async #readOnce(oid: string): Promise<GitObject | undefined> {
+    const location = await this.locate(oid)
+    if (location === undefined) return undefined
+    if (location.kind === 'packed') return await this.readPacked(location.pack, location.offset)
+    return await readLooseObject(this.gitdir, oid)
+  }
+
+  /**
+   * Opens the packs that appeared since the store was opened; true when there were any. Packs a
+   * repack removed stay readable here: their files were opened before they were unlinked.
+   */
+  async refresh(): Promise<boolean> {
+    this.#refreshing ??= (async () => {
+      try {
+        const known = new Set(this.#packs.map((pack) => pack.index.name))
+        const fresh = (await listPackNames(this.gitdir)).filter((name) => !known.has(name))
+        if (fresh.length === 0) return false
+        this.#packs.unshift(...(await openPacks(this.gitdir, fresh, this.#packBlocks)))
+        if (this.#retired && this.#users === 0) void this.#closePacks()
+        return true
+      } finally {
+        this.#refreshing = undefined
+      }
+    })()
+    return await this.#refreshing
   }
 
   /** Reads the object at a pack offset, following its delta chain down to a whole object. */
@@ -179,9 +207,40 @@ export class ObjectStore {
 
   async #closePacks(): Promise<void> {
     await Promise.all(
-      this.packs.map(async (pack) => {
+      this.#packs.map(async (pack) => {
         await pack.close()
       }),
     )
+  }
+}
+
+/** Attempts at opening a set of packs while a repack replaces them under the reader. */
+const OPEN_ATTEMPTS = 5
+
+/**
+ * Opens packs with their files held from the start, so that a repack deleting one later cannot
+ * take it from under a reader. A pack deleted between the listing and the open was replaced by
+ * one that holds all its objects: list again and retry.
+ */
+async function openPacks(gitdir: string, packNames: string[], packBlocks: ByteLru<Buffer>): Promise<PackFile[]> {
+  const packDir = path.join(gitdir, 'objects', 'pack')
+  let names = packNames
+  for (let attempt = 1; ; attempt++) {
+    const opened = await Promise.allSettled(
+      names.map(async (name) => {
+        const packPath = path.join(packDir, `${name}.pack`)
+        const [idx, info] = await Promise.all([readFile(path.join(packDir, `${name}.idx`)), stat(packPath)])
+        const pack = new PackFile(packPath, new PackIndex(idx, info.size, name), info.size, packBlocks)
+        await pack.openNow()
+        return pack
+      }),
+    )
+    const packs = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
+    const failure = opened.find((result) => result.status === 'rejected')
+    if (failure === undefined) return packs
+    await Promise.all(packs.map(async (pack) => await pack.close()))
+    const code = (failure.reason as NodeJS.ErrnoException).code
+    if (code !== 'ENOENT' || attempt >= OPEN_ATTEMPTS) throw failure.reason
+    names = await listPackNames(gitdir)
   }
 }

@@ -6,6 +6,8 @@ import { commitLinks, tagTarget, treeEntries } from './parse-objects.js'
 export interface PlannedObject {
   oid: string
   type: ObjectType
+  /** The name a tree gave it (trees and blobs), for the delta search's grouping. */
+  name?: string
 }
 
 /** How many objects are read at once: enough to overlap file reads, few enough to stay small. */
@@ -131,10 +133,10 @@ async function walkTrees(
   out?: PlannedObject[],
 ): Promise<void> {
   const pending: string[] = []
-  const addTree = (oid: string): void => {
+  const addTree = (oid: string, name?: string): void => {
     if (seen.has(oid) || stop.has(oid)) return
     seen.add(oid)
-    out?.push({ oid, type: 'tree' })
+    out?.push(name === undefined ? { oid, type: 'tree' } : { oid, type: 'tree', name })
     pending.push(oid)
   }
   for (let i = 0; i < history.commits.length; i += READ_BATCH) {
@@ -157,11 +159,11 @@ async function walkTrees(
     trees.forEach((tree, index) => {
       for (const entry of treeEntries(tree, batch[index] as string)) {
         if (isTreeMode(entry.mode)) {
-          addTree(entry.oid)
+          addTree(entry.oid, entry.name)
         } else if (entry.mode !== SUBMODULE_MODE && !seen.has(entry.oid) && !stop.has(entry.oid)) {
           // Blobs only: a submodule link names a commit of another repository, nothing of ours.
           seen.add(entry.oid)
-          out?.push({ oid: entry.oid, type: 'blob' })
+          out?.push({ oid: entry.oid, type: 'blob', name: entry.name })
         }
       }
     })

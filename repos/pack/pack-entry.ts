@@ -15,6 +15,7 @@ import { OBJ_OFS_DELTA, OBJ_REF_DELTA, PACK_TYPE_CODE } from './type-codes.js'
  */
 export type EncodedEntry =
   | { kind: 'deflated'; typeCode: number; size: number; data: Buffer }
+  | { kind: 'delta'; baseOid: string; size: number; data: Buffer }
   | { kind: 'stored'; typeCode: number; size: number; pack: PackFile; start: number; end: number }
   | { kind: 'stored-delta'; baseOid: string; size: number; pack: PackFile; start: number; end: number }
   | { kind: 'loose-stream'; typeCode: number; size: number; file: string; header: ObjectHeader }
@@ -37,6 +38,7 @@ export async function encodeEntry(
   inPack: ReadonlySet<string>,
   deflatedCache: ByteLru<DeflatedEntry>,
   cachePrefix: string,
+  level: number = PACK_COMPRESSION_LEVEL,
 ): Promise<EncodedEntry> {
   const cached = deflatedCache.get(cachePrefix + oid)
   if (cached !== undefined) return cached
@@ -44,7 +46,12 @@ export async function encodeEntry(
   if (location?.kind === 'loose') {
     // A big loose file is recompressed while it is written out, never held whole.
     const file = looseObjectPath(store.gitdir, oid)
-    if ((await stat(file)).size > LOOSE_STREAM_BYTES) {
+    // Gone means a repack moved it into a pack since: the read below finds it there.
+    const size = await stat(file).then(
+      (info) => info.size,
+      () => 0,
+    )
+    if (size > LOOSE_STREAM_BYTES) {
       const header = await readLooseHeader(file, oid)
       return { kind: 'loose-stream', typeCode: PACK_TYPE_CODE[header.type], size: header.size, file, header }
     }
@@ -79,7 +86,7 @@ export async function encodeEntry(
     kind: 'deflated',
     typeCode: PACK_TYPE_CODE[type],
     size: object.content.length,
-    data: await deflate(object.content, PACK_COMPRESSION_LEVEL),
+    data: await deflate(object.content, level),
   }
   deflatedCache.set(cachePrefix + oid, entry, entry.data.length + 96)
   return entry

@@ -68,6 +68,11 @@ export class PackFile {
     return Buffer.concat(parts, end - start)
   }
 
+  /** Opens the file now rather than on first read: once open, a repack may unlink it safely. */
+  async openNow(): Promise<void> {
+    await this.#open()
+  }
+
   async close(): Promise<void> {
     const handle = this.#handle
     this.#handle = undefined

@@ -20,7 +20,11 @@ export class PackIndex {
   /** Where the last entry ends: the pack size minus its trailing checksum. */
   readonly #dataEnd: number
 
-  constructor(idx: Buffer, packSize: number, name: string) {
+  constructor(
+    idx: Buffer,
+    packSize: number,
+    readonly name: string,
+  ) {
     if (idx.length < 8 + FANOUT_BYTES + 40 || idx.readUInt32BE(0) !== IDX_MAGIC || idx.readUInt32BE(4) !== 2) {
       throw corruptRepository(`${name}: not a version 2 pack index`)
     }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto'
 
+import { deflate, PACK_COMPRESSION_LEVEL } from '../git/zlib.js'
 import type { ByteLru } from './byte-lru.js'
+import { planDeltas } from './delta-plan.js'
+import type { DeltaSearchOptions } from './delta-search.js'
 import { streamLooseContent } from './loose-stream.js'
 import type { ObjectStore } from './object-store.js'
 import type { PlannedObject } from './object-walk.js'
@@ -11,6 +14,12 @@ export interface PackWriteOptions {
   ofsDelta: boolean
   deflatedCache: ByteLru<DeflatedEntry>
   cachePrefix: string
+  /** Search for new deltas among the objects (those not already stored as reusable deltas). */
+  deltaSearch?: DeltaSearchOptions
+  /** zlib level of entries compressed afresh. */
+  level?: number
+  /** Called as each entry starts, with its offset in the pack: what an index is made of. */
+  onEntry?: (oid: string, offset: number) => void
   /** Called once the pack is complete, with what went into it. */
   onDone?: (stats: PackStats) => void
 }
@@ -39,6 +48,9 @@ export async function* writePack(
   objects: PlannedObject[],
   options: PackWriteOptions,
 ): AsyncGenerator<Buffer> {
+  const level = options.level ?? PACK_COMPRESSION_LEVEL
+  const plan = options.deltaSearch === undefined ? undefined : await planDeltas(store, objects, options.deltaSearch)
+  if (plan !== undefined) objects = plan.order
   const hash = createHash('sha1')
   const inPack = new Set(objects.map((object) => object.oid))
   const written = new Map<string, number>()
@@ -56,14 +68,31 @@ export async function* writePack(
   header.writeUInt32BE(objects.length, 8)
   yield emit(header)
 
-  const ahead = new EncodeAhead(objects, (object) =>
-    encodeEntry(store, object.oid, object.type, inPack, options.deflatedCache, options.cachePrefix),
-  )
+  const ahead = new EncodeAhead(objects, async (object) => {
+    const found = plan?.deltas.get(object.oid)
+    if (found === undefined) {
+      return await encodeEntry(
+        store,
+        object.oid,
+        object.type,
+        inPack,
+        options.deflatedCache,
+        options.cachePrefix,
+        level,
+      )
+    }
+    return { kind: 'delta', baseOid: found.baseOid, size: found.delta.length, data: await deflate(found.delta, level) }
+  })
   for (const object of objects) {
     const entry = await ahead.next()
     const entryOffset = offset
+    options.onEntry?.(object.oid, entryOffset)
     if (entry.kind === 'deflated') {
       yield emit(Buffer.concat([entryHeader(entry.typeCode, entry.size), entry.data]))
+    } else if (entry.kind === 'delta') {
+      stats.deltas++
+      const baseOffset = options.ofsDelta ? written.get(entry.baseOid) : undefined
+      yield emit(Buffer.concat([deltaHeader(entry.size, entryOffset, baseOffset, entry.baseOid), entry.data]))
     } else if (entry.kind === 'loose-stream') {
       yield emit(entryHeader(entry.typeCode, entry.size))
       for await (const chunk of streamLooseContent(entry.file, entry.header, object.oid)) yield emit(chunk)
@@ -119,7 +148,7 @@ class EncodeAhead {
       const object = this.objects[this.#nextToStart++] as PlannedObject
       const size = { bytes: 0 }
       const entry = this.encode(object).then((encoded) => {
-        size.bytes = encoded.kind === 'deflated' ? encoded.data.length : 0
+        size.bytes = encoded.kind === 'deflated' || encoded.kind === 'delta' ? encoded.data.length : 0
         this.#bufferedBytes += size.bytes
         return encoded
       })
