@@ -18,7 +18,8 @@ const TEMPLATE = Buffer.from(
 const DATA = { start: 37, end: 81, digits: 74 }
 const CRC_AT = [14, 81 + 16]
 
-function handler(n: number): Buffer {
+/** Package `n` (0 to 999,999): a function's packages differ by their number alone. */
+export function packageZip(n: number): Buffer {
   const zip = Buffer.from(TEMPLATE)
   zip.write(String(n).padStart(6, '0'), DATA.digits, 'latin1')
   const crc = crc32(zip.subarray(DATA.start, DATA.end))
@@ -31,10 +32,10 @@ export async function functionWithVersions(engine: Engine, versions: number, nam
   const fn = await engine.createFunction(ADMIN, {
     fields: { name, runtime_id: 'python3', entry: 'main.main' },
     code: JSON.stringify({ source: 'package' }),
-    package: handler(0),
+    package: packageZip(0),
   })
   for (let n = 1; n <= versions; n++) {
-    if (n > 1) await engine.updateFunction(ADMIN, fn.id, { fields: {}, package: handler(n) })
+    if (n > 1) await engine.updateFunction(ADMIN, fn.id, { fields: {}, package: packageZip(n) })
     await engine.createVersion(ADMIN, fn.id, { description: `version ${n}` })
   }
   return fn.id

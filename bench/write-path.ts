@@ -11,12 +11,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { crc32 } from 'node:zlib'
 
 import { openEngine } from '../engine/engine.js'
 import { durableSyncStats } from '../repos/durable-fs.js'
 import { buildApp } from '../server/app.js'
 import type { Bench, BenchRow } from './bench-row.js'
+import { packageZip } from './fixtures.js'
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN
@@ -47,51 +47,21 @@ function fsyncUnitMs(dir: string, rounds: number): number {
   return median(times)
 }
 
-/** A one-file zip (`main.py`, stored), different for every seed; bench/ may not borrow the tests' zip helper. */
-function packageZip(seed: string): Buffer {
-  const name = Buffer.from('main.py')
-  const data = Buffer.from(`def main():\n    return ${JSON.stringify(seed)}\n`)
-  const crc = crc32(data)
-  const local = Buffer.alloc(30)
-  local.writeUInt32LE(0x04034b50, 0)
-  local.writeUInt16LE(20, 4)
-  local.writeUInt32LE(crc, 14)
-  local.writeUInt32LE(data.length, 18)
-  local.writeUInt32LE(data.length, 22)
-  local.writeUInt16LE(name.length, 26)
-  const central = Buffer.alloc(46)
-  central.writeUInt32LE(0x02014b50, 0)
-  central.writeUInt16LE(0x0314, 4)
-  central.writeUInt16LE(20, 6)
-  central.writeUInt32LE(crc, 16)
-  central.writeUInt32LE(data.length, 20)
-  central.writeUInt32LE(data.length, 24)
-  central.writeUInt16LE(name.length, 28)
-  central.writeUInt32LE((0o100644 << 16) >>> 0, 38)
-  const centralOffset = local.length + name.length + data.length
-  const end = Buffer.alloc(22)
-  end.writeUInt32LE(0x06054b50, 0)
-  end.writeUInt16LE(1, 8)
-  end.writeUInt16LE(1, 10)
-  end.writeUInt32LE(central.length + name.length, 12)
-  end.writeUInt32LE(centralOffset, 16)
-  return Buffer.concat([local, name, data, central, name, end])
-}
-
-async function createFunction(url: string, seed: string): Promise<string> {
+async function createFunction(url: string, name: string): Promise<string> {
   const form = new FormData()
-  form.append('name', `bench-${seed}`)
+  form.append('name', `bench-${name}`)
   form.append('runtime_id', 'python3')
   form.append('code', JSON.stringify({ source: 'package' }))
-  form.append('package', new Blob([new Uint8Array(packageZip(seed))]), 'package.zip')
+  form.append('package', new Blob([new Uint8Array(packageZip(0))]), 'package.zip')
   const res = await fetch(`${url}/v1/functions`, { method: 'POST', body: form })
   if (res.status !== 201) throw new Error(`function create: ${res.status} ${await res.text()}`)
   return ((await res.json()) as { id: string }).id
 }
 
-async function upload(url: string, id: string, seed: string): Promise<void> {
+/** Package `n` (1 and up: 0 is the function's first). */
+async function upload(url: string, id: string, n: number): Promise<void> {
   const form = new FormData()
-  form.append('package', new Blob([new Uint8Array(packageZip(seed))]), 'package.zip')
+  form.append('package', new Blob([new Uint8Array(packageZip(n))]), 'package.zip')
   const res = await fetch(`${url}/v1/functions/${id}`, { method: 'PUT', body: form })
   if (res.status !== 200) throw new Error(`upload: ${res.status} ${await res.text()}`)
 }
@@ -120,7 +90,7 @@ export const bench: Bench = async ({ quick }) => {
     const latencies: number[] = []
     let gitSyncs = 0
     for (let i = 0; i < creates + 5; i++) {
-      await upload(url, fid, `serial-${i}`)
+      await upload(url, fid, i + 1)
       const syncs = durableSyncStats()
       const started = performance.now()
       await createVersion(url, fid)
@@ -142,9 +112,9 @@ export const bench: Bench = async ({ quick }) => {
     const ids = await Promise.all(Array.from({ length: parallel }, async (_, w) => await createFunction(url, `p${w}`)))
     const started = performance.now()
     await Promise.all(
-      ids.map(async (id, w) => {
+      ids.map(async (id) => {
         for (let i = 0; i < pairs; i++) {
-          await upload(url, id, `p${w}-${i}`)
+          await upload(url, id, i + 1)
           await createVersion(url, id)
         }
       }),
