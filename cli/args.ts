@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 
 import { type LayerErrorConstructor, TagstoneError } from '../engine/errors.js'
-import { DATA_OPTION, dataDirFrom } from '../server/config.js'
+import { argumentMessage, DATA_OPTION, dataDirFrom } from '../server/config.js'
 
 export type Options = NonNullable<ParseArgsConfig['options']>
 
@@ -39,7 +39,7 @@ export function parseCommandArgs<O extends Options>(
   try {
     parsed = parseArgs({ args, options: { ...options, ...HELP_OPTION }, allowPositionals: true, strict: true })
   } catch (err) {
-    throw usageError((err as Error).message)
+    throw usageError(argumentMessage(err))
   }
   const values = parsed.values as Record<string, string | boolean | undefined>
   return {

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+
 import { usageError } from './args.js'
 import { type Command, indent, reportFailure } from './command.js'
 import { EXIT_CODE_RULE, EXIT_OK, exitCodeOf, SERVING } from './exit-codes.js'
@@ -18,15 +20,27 @@ async function help(): Promise<string> {
     ...entries.map((e) => `  tagstone ${e.synopsis}\n${indent(e.about, 6)}`),
     '  tagstone help\n',
     indent('This text (also --help, -h). Every command and subcommand takes --help too.', 6),
+    '  tagstone --version\n',
+    indent('The version of tagstone (also -V, version).', 6),
     '\n--data DIR defaults to TAGSTONE_DATA, then ./data, for every command.\n\n',
     EXIT_CODE_RULE,
   ].join('')
+}
+
+/** The installed package's version: this file is `dist/cli/main.js`, two folders below `package.json`. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(await help())
+    return EXIT_OK
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`tagstone ${version()}\n`)
     return EXIT_OK
   }
   const load = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined

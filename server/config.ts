@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 
-import { type Limits } from '../engine/limits.js'
+import { DEFAULT_LIMITS, type Limits } from '../engine/limits.js'
+import { DEFAULT_CACHE_LIMITS, type GitCacheLimits } from '../repos/smart-http/caches.js'
 import { RequestError } from './errors.js'
 
 export interface ServeConfig {
@@ -9,7 +10,11 @@ export interface ServeConfig {
   port: number
   noAuth: boolean
   logLevel: LogLevel
-  limits: Partial<Limits>
+  limits: Limits
+  /** Bytes of package archives kept in memory for downloads. */
+  archiveCacheBytes: number
+  /** The git server's caches, each its share of `--git-cache-bytes`. */
+  gitCacheLimits: GitCacheLimits
   /** How long a stop waits for requests in flight before it closes the store anyway. */
   shutdownTimeoutMs: number
 }
@@ -25,22 +30,127 @@ export function dataDirFrom(flag: string | undefined, env: NodeJS.ProcessEnv = p
   return flag ?? env.TAGSTONE_DATA ?? './data'
 }
 
-/** `tagstone serve` flags; each has an environment twin, and a flag wins over its twin. */
-export const SERVE_OPTIONS = {
-  ...DATA_OPTION,
-  host: { type: 'string' },
-  port: { type: 'string' },
-  'no-auth': { type: 'boolean' },
-  'max-versions': { type: 'string' },
-  'max-package-bytes': { type: 'string' },
-  'log-level': { type: 'string' },
-  'shutdown-timeout': { type: 'string' },
-} as const
+/** One `serve` setting: its flag, its environment twin, and what `serve --help` and the README say of it. */
+export interface ServeSetting {
+  flag: string
+  /** The value's name in usage (`N`, `BYTES`); none for a switch. */
+  value?: string
+  env: string
+  default: string
+  about: string
+}
+
+/** The git caches' bytes by default; `packEntryBytes` caps one entry of the pack cache, it holds nothing of its own. */
+const GIT_CACHE_DEFAULT = Object.entries(DEFAULT_CACHE_LIMITS)
+  .filter(([k]) => k !== 'packEntryBytes')
+  .reduce((sum, [, bytes]) => sum + bytes, 0)
+const MiB = 1024 * 1024
+const range = (name: string, field: string, r: { min: number; max: number }, unit = ''): ServeSetting[] => [
+  {
+    flag: `min-${name}`,
+    value: 'N',
+    env: `TAGSTONE_MIN_${name.toUpperCase().replace('-', '_')}`,
+    default: `${r.min}`,
+    about: `smallest \`${field}\`${unit}`,
+  },
+  {
+    flag: `max-${name}`,
+    value: 'N',
+    env: `TAGSTONE_MAX_${name.toUpperCase().replace('-', '_')}`,
+    default: `${r.max}`,
+    about: `largest \`${field}\`${unit}`,
+  },
+]
+
+/**
+ * Every `serve` setting, in the order `serve --help` and the README list them. A flag wins over
+ * its environment twin; sizes take a K, M or G suffix (powers of 1024).
+ */
+export const SERVE_SETTINGS: readonly ServeSetting[] = [
+  {
+    flag: 'data',
+    value: 'DIR',
+    env: 'TAGSTONE_DATA',
+    default: './data',
+    about: 'SQLite file `tagstone.db` and `repos/<function_id>.git`',
+  },
+  { flag: 'host', value: 'H', env: 'TAGSTONE_HOST', default: '127.0.0.1', about: 'listen address' },
+  { flag: 'port', value: 'P', env: 'TAGSTONE_PORT', default: '7070', about: "listen port (Qinling's)" },
+  {
+    flag: 'no-auth',
+    env: 'TAGSTONE_NO_AUTH=1',
+    default: 'off',
+    about: 'every request is project `default`, role admin (loopback only)',
+  },
+  {
+    flag: 'log-level',
+    value: 'L',
+    env: 'TAGSTONE_LOG_LEVEL',
+    default: 'info',
+    about: LOG_LEVELS.map((l) => `\`${l}\``).join(', '),
+  },
+  {
+    flag: 'shutdown-timeout',
+    value: 'S',
+    env: 'TAGSTONE_SHUTDOWN_TIMEOUT',
+    default: '30',
+    about: 'seconds a stop waits for requests in flight (0: none)',
+  },
+  {
+    flag: 'max-versions',
+    value: 'N',
+    env: 'TAGSTONE_MAX_VERSIONS',
+    default: `${DEFAULT_LIMITS.maxVersions}`,
+    about: 'live versions per function (403 beyond)',
+  },
+  {
+    flag: 'max-package-bytes',
+    value: 'BYTES',
+    env: 'TAGSTONE_MAX_PACKAGE_BYTES',
+    default: `${DEFAULT_LIMITS.maxPackageBytes / MiB}M`,
+    about: 'largest package upload (413 beyond)',
+  },
+  {
+    flag: 'max-unpacked-bytes',
+    value: 'BYTES',
+    env: 'TAGSTONE_MAX_UNPACKED_BYTES',
+    default: `${DEFAULT_LIMITS.maxUnpackedBytes / MiB}M`,
+    about: 'largest total size of a package unpacked (400 beyond)',
+  },
+  {
+    flag: 'max-package-entries',
+    value: 'N',
+    env: 'TAGSTONE_MAX_PACKAGE_ENTRIES',
+    default: `${DEFAULT_LIMITS.maxPackageEntries}`,
+    about: 'most files and folders in a package (400 beyond)',
+  },
+  ...range('cpu', 'cpu', DEFAULT_LIMITS.cpu),
+  ...range('memory-size', 'memory_size', DEFAULT_LIMITS.memorySize, ' (bytes)'),
+  ...range('timeout', 'timeout', DEFAULT_LIMITS.timeout, ' (seconds)'),
+  {
+    flag: 'archive-cache-bytes',
+    value: 'BYTES',
+    env: 'TAGSTONE_ARCHIVE_CACHE_BYTES',
+    default: '128M',
+    about: 'package archives kept in memory for downloads',
+  },
+  {
+    flag: 'git-cache-bytes',
+    value: 'BYTES',
+    env: 'TAGSTONE_GIT_CACHE_BYTES',
+    default: `${GIT_CACHE_DEFAULT / MiB}M`,
+    about:
+      "the git server's caches together (objects, pack blocks, compressed objects, packs, walks), shared as by default",
+  },
+]
+
+/** `tagstone serve` flags, as the argument parser takes them. */
+export const SERVE_OPTIONS: Record<string, { type: 'string' | 'boolean' }> = Object.fromEntries(
+  SERVE_SETTINGS.map((s) => [s.flag, { type: s.value === undefined ? 'boolean' : 'string' }]),
+)
 
 /** The flags as parsed, before their environment twins fill them in. */
-export type ServeFlags = ReturnType<
-  typeof parseArgs<{ args: string[]; options: typeof SERVE_OPTIONS; strict: true }>
->['values']
+export type ServeFlags = Record<string, string | boolean | undefined>
 
 /**
  * A flag or environment value `serve` cannot start with. Its code tells the
@@ -48,41 +158,101 @@ export type ServeFlags = ReturnType<
  */
 const configError = (message: string) => new RequestError('INVALID_CONFIG', message)
 
+/** Node's argument-parser error as one short sentence: the option it is about and what is wrong. */
+export function argumentMessage(err: unknown): string {
+  const { code, message } = err as { code?: string; message: string }
+  // Node names the option as '-s, --long <value>' or '--long': name the long form when there is one.
+  const option = /--[A-Za-z][\w-]*/.exec(message)?.[0] ?? /-[A-Za-z]/.exec(message)?.[0]
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option '${option}'`
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    if (/ambiguous/.test(message))
+      return `option '${option}' needs a value; for a value that starts with '-', write ${option}=VALUE`
+    return /argument missing/.test(message) ? `option '${option}' needs a value` : `option '${option}' takes no value`
+  }
+  return message
+}
+
 /** Parses `tagstone serve` arguments into its configuration; throws an `INVALID_CONFIG` error on anything it cannot use. */
 export function readServeConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeConfig {
   let values: ServeFlags
   try {
     values = parseArgs({ args: argv, options: SERVE_OPTIONS, strict: true }).values
   } catch (err) {
-    throw configError((err as Error).message)
+    throw configError(argumentMessage(err))
   }
   return serveConfigFrom(values, env)
 }
 
 /** The configuration from flags already parsed, filled in from their environment twins. */
 export function serveConfigFrom(values: ServeFlags, env: NodeJS.ProcessEnv = process.env): ServeConfig {
-  const limits: Partial<Limits> = {}
-  const maxVersions = values['max-versions'] ?? env.TAGSTONE_MAX_VERSIONS
-  const maxPackageBytes = values['max-package-bytes'] ?? env.TAGSTONE_MAX_PACKAGE_BYTES
-  if (maxVersions !== undefined) limits.maxVersions = positiveInteger('--max-versions', maxVersions)
-  if (maxPackageBytes !== undefined) limits.maxPackageBytes = positiveInteger('--max-package-bytes', maxPackageBytes)
+  const raw = (flag: string): string | undefined => {
+    const setting = SERVE_SETTINGS.find((s) => s.flag === flag)!
+    const given = values[flag]
+    return typeof given === 'string' ? given : env[setting.env]
+  }
+  const count = (flag: string, fallback: number, zeroAllowed = false) => {
+    const value = raw(flag)
+    return value === undefined ? fallback : wholeNumber(`--${flag}`, value, zeroAllowed)
+  }
+  const bytes = (flag: string, fallback: number) => {
+    const value = raw(flag)
+    return value === undefined ? fallback : byteSize(`--${flag}`, value)
+  }
+  const gitCacheBytes = bytes('git-cache-bytes', GIT_CACHE_DEFAULT)
   return {
-    dataDir: dataDirFrom(values.data, env),
-    host: values.host ?? env.TAGSTONE_HOST ?? '127.0.0.1',
-    port: positiveInteger('--port', values.port ?? env.TAGSTONE_PORT ?? '7070', true),
-    noAuth: values['no-auth'] ?? /^(1|true|yes)$/i.test(env.TAGSTONE_NO_AUTH ?? ''),
-    logLevel: logLevel(values['log-level'] ?? env.TAGSTONE_LOG_LEVEL ?? 'info'),
-    limits,
-    shutdownTimeoutMs:
-      positiveInteger('--shutdown-timeout', values['shutdown-timeout'] ?? env.TAGSTONE_SHUTDOWN_TIMEOUT ?? '30', true) *
-      1000,
+    dataDir: dataDirFrom(values.data as string | undefined, env),
+    host: raw('host') ?? '127.0.0.1',
+    port: count('port', 7070, true),
+    noAuth: values['no-auth'] === true || /^(1|true|yes)$/i.test(env.TAGSTONE_NO_AUTH ?? ''),
+    logLevel: logLevel(raw('log-level') ?? 'info'),
+    limits: {
+      maxVersions: count('max-versions', DEFAULT_LIMITS.maxVersions),
+      maxPackageBytes: bytes('max-package-bytes', DEFAULT_LIMITS.maxPackageBytes),
+      maxUnpackedBytes: bytes('max-unpacked-bytes', DEFAULT_LIMITS.maxUnpackedBytes),
+      maxPackageEntries: count('max-package-entries', DEFAULT_LIMITS.maxPackageEntries),
+      cpu: fieldRange('cpu', count, DEFAULT_LIMITS.cpu),
+      memorySize: fieldRange('memory-size', count, DEFAULT_LIMITS.memorySize),
+      timeout: fieldRange('timeout', count, DEFAULT_LIMITS.timeout),
+    },
+    archiveCacheBytes: bytes('archive-cache-bytes', 128 * MiB),
+    gitCacheLimits: Object.fromEntries(
+      Object.entries(DEFAULT_CACHE_LIMITS).map(([k, v]) => [k, Math.floor((v / GIT_CACHE_DEFAULT) * gitCacheBytes)]),
+    ) as unknown as GitCacheLimits,
+    shutdownTimeoutMs: count('shutdown-timeout', 30, true) * 1000,
   }
 }
 
-function positiveInteger(flag: string, raw: string, zeroAllowed = false): number {
+/**
+ * A field's allowed range from `--min-X`/`--max-X`. A function created without the field gets
+ * the default, moved to the nearer end when the range leaves it out.
+ */
+function fieldRange(
+  name: string,
+  count: (flag: string, fallback: number) => number,
+  defaults: { min: number; max: number; default: number },
+): { min: number; max: number; default: number } {
+  const min = count(`min-${name}`, defaults.min)
+  const max = count(`max-${name}`, defaults.max)
+  if (min > max) throw configError(`--min-${name} (${min}) must not be above --max-${name} (${max})`)
+  return { min, max, default: Math.min(max, Math.max(min, defaults.default)) }
+}
+
+function wholeNumber(flag: string, raw: string, zeroAllowed = false): number {
   const n = Number(raw)
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || (n === 0 && !zeroAllowed)) {
     throw configError(`${flag} must be a ${zeroAllowed ? 'non-negative' : 'positive'} whole number, got '${raw}'`)
+  }
+  return n
+}
+
+const UNITS: Record<string, number> = { '': 1, K: 1024, M: MiB, G: 1024 * MiB }
+
+/** A positive size in bytes: a whole number, or one with a K, M or G suffix (powers of 1024). */
+function byteSize(flag: string, raw: string): number {
+  const match = /^(\d+)([KMG]?)$/i.exec(raw)
+  const n = match ? Number(match[1]) * UNITS[match[2]!.toUpperCase()]! : NaN
+  if (!Number.isSafeInteger(n) || n === 0) {
+    throw configError(`${flag} must be a positive size in bytes (e.g. 52428800 or 50M), got '${raw}'`)
   }
   return n
 }
@@ -91,4 +261,16 @@ function logLevel(raw: string): LogLevel {
   const level = LOG_LEVELS.find((l) => l === raw)
   if (level === undefined) throw configError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${raw}'`)
   return level
+}
+
+/** `serve --help`'s table of settings: flag, environment twin, default, meaning. */
+export function serveSettingsText(): string {
+  const rows = SERVE_SETTINGS.map((s) => [
+    `--${s.flag}${s.value ? ` ${s.value}` : ''}`,
+    s.env,
+    s.default,
+    s.about.replace(/`/g, ''),
+  ])
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)))
+  return rows.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n')
 }

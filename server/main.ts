@@ -20,7 +20,12 @@ export async function serve(config: ServeConfig): Promise<void> {
       `--no-auth makes every caller an admin, so it only listens on a loopback address (127.0.0.1, ::1, localhost), not '${config.host}'. Drop --no-auth and use tokens, or listen on 127.0.0.1.`,
     )
   }
-  const engine = await openEngine({ dataDir: config.dataDir, limits: config.limits })
+  const engine = await openEngine({
+    dataDir: config.dataDir,
+    limits: config.limits,
+    archiveCacheBytes: config.archiveCacheBytes,
+    gitCacheLimits: config.gitCacheLimits,
+  })
   const readiness = { stopping: false }
   const app = await buildApp({
     engine,

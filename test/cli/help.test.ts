@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+
 import t from 'tap'
 
 import { runTagstone } from '../helpers/tagstone-process.js'
@@ -10,6 +12,9 @@ const COMMANDS = [
   ['admin', 'fsck'],
   ['admin', 'inspect'],
   ['admin', 'stats'],
+  ['admin', 'prune'],
+  ['admin', 'events'],
+  ['admin', 'gc'],
   ['diff'],
   ['restore'],
 ]
@@ -41,4 +46,17 @@ t.test('every command and group takes --help (and -h): its usage on stdout, exit
   }
   const alongside = await runTagstone(['admin', 'token', 'create', '--project', 'p', '--data', t.testdir(), '--help'])
   t.match(alongside, { code: 0, stdout: /^usage: tagstone admin token create/ }, 'help wins over the rest')
+})
+
+t.test('--version prints the package version; an unknown option is named, on any command', async (t) => {
+  const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  for (const asked of ['--version', '-V'])
+    t.match(await runTagstone([asked]), { code: 0, stdout: `tagstone ${version}\n` })
+  for (const command of [['serve'], ['admin', 'fsck'], ['diff']]) {
+    const run = await runTagstone([...command, '--frobnicate'])
+    t.equal(run.code, 2, command.join(' '))
+    t.match(run.stderr, `tagstone ${command.join(' ')}: unknown option '--frobnicate'\nusage:`, command.join(' '))
+  }
 })

@@ -92,7 +92,7 @@ t.test('the token commands say what is wrong', async (t) => {
     [['revoke'], 2, /needs the id/],
     [['revoke', 'no-such-id'], 1, /no token with id no-such-id/],
     [['frobnicate'], 2, /unknown token command/],
-    [['list', '--bogus'], 2, /Unknown option/],
+    [['list', '--bogus'], 2, /unknown option '--bogus'/],
   ]
   await runTagstone(['admin', 'token', 'list', '--data', dataDir]).then((r) =>
     t.match(r, { code: 2, stderr: /No tagstone data/ }, 'list on no data'),
