@@ -142,10 +142,13 @@ async function measure(count: number, quick: boolean): Promise<Figures> {
       const rssBytes = rssOf(server.pid)
       const lists: number[] = []
       let listCount = 0
+      // A page of 1,000, the first and then the one after it (keyset: as fast deep in the list as at its start).
       for (let i = 0; i < (quick ? 3 : 7); i++) {
-        const list = await timed(`${server.url}/v1/functions`, headers)
-        lists.push(list.ms)
-        listCount = (list.body as { functions: unknown[] }).functions.length
+        const first = await timed(`${server.url}/v1/functions?limit=1000`, headers)
+        const { functions, next } = first.body as { functions: unknown[]; next?: string }
+        lists.push(first.ms)
+        listCount = functions.length
+        if (next) lists.push((await timed(`${server.url}${next}`, headers)).ms)
       }
       const shows: number[] = []
       for (let i = 0; i < (quick ? 50 : 200); i++) {
@@ -190,13 +193,13 @@ export const bench: Bench = async ({ quick }) => {
       met: large.rssBytes < 150 * MiB,
     },
     {
-      figure: `${label}: GET /v1/functions, unpaged (${large.listCount} functions)`,
+      figure: `${label}: GET /v1/functions?limit=1000 (pages of ${large.listCount})`,
       value: Number(large.listMs.toFixed(1)),
       unit: 'ms',
       baseline: baseline(Number(small.listMs.toFixed(1))),
       ratio: flat(large.listMs, small.listMs),
-      target: 'a page of 1,000 < 20 ms (no paging on this branch)',
-      met: null,
+      target: 'a page of 1,000 < 20 ms',
+      met: large.listMs < 20,
     },
     {
       figure: `${label}: GET version`,
