@@ -1,6 +1,7 @@
 import type { RepoStore } from '../repos/repo-store.js'
 import type { GitServer } from '../repos/smart-http/git-server.js'
 import type { ArchiveCache } from './archive-cache.js'
+import type { BackgroundPacker } from './background-pack.js'
 import type { FunctionLocks } from './function-locks.js'
 import type { Limits } from './limits.js'
 import type { Db } from './store/open-database.js'
@@ -16,5 +17,7 @@ export interface EngineDeps {
   limits: Limits
   locks: FunctionLocks
   archives: ArchiveCache
+  /** Packs each function's loose objects once its writes settle (a no-op unless `packAfterMs` was given). */
+  packer: BackgroundPacker
   now: () => Date
 }

@@ -7,6 +7,7 @@ import type { CacheStats, GitCacheLimits } from '../repos/smart-http/caches.js'
 import { GitServer } from '../repos/smart-http/git-server.js'
 import * as aliases from './aliases.js'
 import { ArchiveCache } from './archive-cache.js'
+import { BackgroundPacker, type PackReport } from './background-pack.js'
 import type { EngineDeps } from './deps.js'
 import * as diff from './diff.js'
 import { EngineError } from './errors.js'
@@ -29,6 +30,10 @@ export interface EngineOptions {
   archiveCacheBytes?: number
   /** Bytes the git server's caches may hold; each left out keeps its default. */
   gitCacheLimits?: Partial<GitCacheLimits>
+  /** Pack a function's loose objects this long after its last git write with none since; 0 or absent: never. */
+  packAfterMs?: number
+  /** Hears what each background pack did, or its error. */
+  onPack?: PackReport
   now?: () => Date
 }
 
@@ -131,6 +136,11 @@ export class Engine {
     return unwritableReason(this.deps.db)
   }
 
+  /** Starts no more background work and waits for what is under way; call it before `close` to stop cleanly. */
+  async stopBackground(): Promise<void> {
+    await this.deps.packer.stop()
+  }
+
   close(): void {
     this.deps.db.close()
   }
@@ -142,6 +152,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const db = openDatabase(databasePath(options.dataDir))
   const git = new GitServer(options.gitCacheLimits)
   const repos = new RepoStore(options.dataDir, git)
+  const locks = new FunctionLocks()
   await repos.prepare()
   const deps: EngineDeps = {
     db,
@@ -149,8 +160,9 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     repos,
     git,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
-    locks: new FunctionLocks(),
+    locks,
     archives: new ArchiveCache(options.archiveCacheBytes ?? 128 * 1024 * 1024),
+    packer: new BackgroundPacker({ repos, locks }, options.packAfterMs ?? 0, options.onPack),
     now: options.now ?? (() => new Date()),
   }
   await recover(deps)

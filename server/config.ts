@@ -17,6 +17,8 @@ export interface ServeConfig {
   gitCacheLimits: GitCacheLimits
   /** How long a stop waits for requests in flight before it closes the store anyway. */
   shutdownTimeoutMs: number
+  /** A function's loose objects are packed this long after its last write (0: never). */
+  packAfterMs: number
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -95,6 +97,13 @@ export const SERVE_SETTINGS: readonly ServeSetting[] = [
     env: 'TAGSTONE_SHUTDOWN_TIMEOUT',
     default: '30',
     about: 'seconds a stop waits for requests in flight (0: none)',
+  },
+  {
+    flag: 'pack-after',
+    value: 'S',
+    env: 'TAGSTONE_PACK_AFTER',
+    default: '60',
+    about: "seconds after a function's last write that its loose objects are packed (0: never)",
   },
   {
     flag: 'max-versions',
@@ -219,6 +228,7 @@ export function serveConfigFrom(values: ServeFlags, env: NodeJS.ProcessEnv = pro
       Object.entries(DEFAULT_CACHE_LIMITS).map(([k, v]) => [k, Math.floor((v / GIT_CACHE_DEFAULT) * gitCacheBytes)]),
     ) as unknown as GitCacheLimits,
     shutdownTimeoutMs: count('shutdown-timeout', 30, true) * 1000,
+    packAfterMs: count('pack-after', 60, true) * 1000,
   }
 }
 

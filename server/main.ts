@@ -25,6 +25,11 @@ export async function serve(config: ServeConfig): Promise<void> {
     limits: config.limits,
     archiveCacheBytes: config.archiveCacheBytes,
     gitCacheLimits: config.gitCacheLimits,
+    packAfterMs: config.packAfterMs,
+    onPack: (functionId, outcome) => {
+      if (outcome instanceof Error) app.log.warn({ functionId, err: outcome }, 'background pack failed')
+      else if (outcome.status === 'packed') app.log.info({ functionId, ...outcome }, 'packed loose objects')
+    },
   })
   const readiness = { stopping: false }
   const app = await buildApp({
@@ -57,7 +62,9 @@ export async function serve(config: ServeConfig): Promise<void> {
     timer.unref()
     await app.close()
     clearTimeout(timer)
-    // Operations in flight were awaited by their requests; closing checkpoints the WAL into the database file.
+    // Operations in flight were awaited by their requests; a background pack under way finishes (packs are
+    // never cut short by a clean stop); closing checkpoints the WAL into the database file.
+    await engine.stopBackground()
     engine.close()
     app.log.info('stopped: store closed cleanly')
     process.exit(0)

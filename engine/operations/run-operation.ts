@@ -48,6 +48,7 @@ async function runLocked<T extends OperationTypes>(
     if (op) await settleOperation(deps, op).catch(() => {})
     throw err
   }
+  deps.packer.noteWrite(reserved.functionId)
   return definition.result(deps, reserved)
 }
 

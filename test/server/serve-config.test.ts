@@ -15,6 +15,7 @@ t.test('every setting is a flag with an environment twin; the flag wins', async 
     port: ['8080', '9090'],
     'log-level': ['warn', 'debug'],
     'shutdown-timeout': ['5', '7'],
+    'pack-after': ['0', '120'],
     'max-versions': ['9', '11'],
     'max-package-bytes': ['2M', '3145728'],
     'max-unpacked-bytes': ['1G', '2048'],
