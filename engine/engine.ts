@@ -3,7 +3,7 @@ import { join } from 'node:path'
 
 import { setSyncObserver, type SyncObserver } from '../repos/durable-fs.js'
 import { RepoStore } from '../repos/repo-store.js'
-import type { CacheStats, GitCacheLimits } from '../repos/smart-http/caches.js'
+import { type CacheStats, cacheLimitsWithin, type GitCacheLimits } from '../repos/smart-http/caches.js'
 import { GitServer } from '../repos/smart-http/git-server.js'
 import * as aliases from './aliases.js'
 import { ArchiveCache } from './archive-cache.js'
@@ -30,6 +30,8 @@ export interface EngineOptions {
   archiveCacheBytes?: number
   /** Bytes the git server's caches may hold; each left out keeps its default. */
   gitCacheLimits?: Partial<GitCacheLimits>
+  /** Or the bytes they hold together, each its default share (`gitCacheLimits` wins). */
+  gitCacheBytes?: number
   /** Pack a function's loose objects this long after its last git write with none since; 0 or absent: never. */
   packAfterMs?: number
   /** Hears what each background pack did, or its error. */
@@ -150,7 +152,9 @@ export class Engine {
 export async function openEngine(options: EngineOptions): Promise<Engine> {
   mkdirSync(options.dataDir, { recursive: true })
   const db = openDatabase(databasePath(options.dataDir))
-  const git = new GitServer(options.gitCacheLimits)
+  const git = new GitServer(
+    options.gitCacheLimits ?? (options.gitCacheBytes === undefined ? {} : cacheLimitsWithin(options.gitCacheBytes)),
+  )
   const repos = new RepoStore(options.dataDir, git)
   const locks = new FunctionLocks()
   await repos.prepare()

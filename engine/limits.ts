@@ -1,3 +1,5 @@
+export { DEFAULT_CACHE_TOTAL as DEFAULT_GIT_CACHE_BYTES } from '../repos/smart-http/caches.js'
+
 /** What a deployment allows; all configurable, defaults as Qinling's. */
 export interface Limits {
   maxVersions: number

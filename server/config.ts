@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util'
 
-import { DEFAULT_LIMITS, type Limits } from '../engine/limits.js'
-import { DEFAULT_CACHE_LIMITS, type GitCacheLimits } from '../repos/smart-http/caches.js'
+import { DEFAULT_GIT_CACHE_BYTES, DEFAULT_LIMITS, type Limits } from '../engine/limits.js'
 import { RequestError } from './errors.js'
 
 export interface ServeConfig {
@@ -13,8 +12,8 @@ export interface ServeConfig {
   limits: Limits
   /** Bytes of package archives kept in memory for downloads. */
   archiveCacheBytes: number
-  /** The git server's caches, each its share of `--git-cache-bytes`. */
-  gitCacheLimits: GitCacheLimits
+  /** The git server's caches together, each its default share. */
+  gitCacheBytes: number
   /** How long a stop waits for requests in flight before it closes the store anyway. */
   shutdownTimeoutMs: number
   /** A function's loose objects are packed this long after its last write (0: never). */
@@ -42,10 +41,6 @@ export interface ServeSetting {
   about: string
 }
 
-/** The git caches' bytes by default; `packEntryBytes` caps one entry of the pack cache, it holds nothing of its own. */
-const GIT_CACHE_DEFAULT = Object.entries(DEFAULT_CACHE_LIMITS)
-  .filter(([k]) => k !== 'packEntryBytes')
-  .reduce((sum, [, bytes]) => sum + bytes, 0)
 const MiB = 1024 * 1024
 const range = (name: string, field: string, r: { min: number; max: number }, unit = ''): ServeSetting[] => [
   {
@@ -147,7 +142,7 @@ export const SERVE_SETTINGS: readonly ServeSetting[] = [
     flag: 'git-cache-bytes',
     value: 'BYTES',
     env: 'TAGSTONE_GIT_CACHE_BYTES',
-    default: `${GIT_CACHE_DEFAULT / MiB}M`,
+    default: `${DEFAULT_GIT_CACHE_BYTES / MiB}M`,
     about:
       "the git server's caches together (objects, pack blocks, compressed objects, packs, walks), shared as by default",
   },
@@ -207,7 +202,6 @@ export function serveConfigFrom(values: ServeFlags, env: NodeJS.ProcessEnv = pro
     const value = raw(flag)
     return value === undefined ? fallback : byteSize(`--${flag}`, value)
   }
-  const gitCacheBytes = bytes('git-cache-bytes', GIT_CACHE_DEFAULT)
   return {
     dataDir: dataDirFrom(values.data as string | undefined, env),
     host: raw('host') ?? '127.0.0.1',
@@ -224,9 +218,7 @@ export function serveConfigFrom(values: ServeFlags, env: NodeJS.ProcessEnv = pro
       timeout: fieldRange('timeout', count, DEFAULT_LIMITS.timeout),
     },
     archiveCacheBytes: bytes('archive-cache-bytes', 128 * MiB),
-    gitCacheLimits: Object.fromEntries(
-      Object.entries(DEFAULT_CACHE_LIMITS).map(([k, v]) => [k, Math.floor((v / GIT_CACHE_DEFAULT) * gitCacheBytes)]),
-    ) as unknown as GitCacheLimits,
+    gitCacheBytes: bytes('git-cache-bytes', DEFAULT_GIT_CACHE_BYTES),
     shutdownTimeoutMs: count('shutdown-timeout', 30, true) * 1000,
     packAfterMs: count('pack-after', 60, true) * 1000,
   }

@@ -24,7 +24,7 @@ export async function serve(config: ServeConfig): Promise<void> {
     dataDir: config.dataDir,
     limits: config.limits,
     archiveCacheBytes: config.archiveCacheBytes,
-    gitCacheLimits: config.gitCacheLimits,
+    gitCacheBytes: config.gitCacheBytes,
     packAfterMs: config.packAfterMs,
     onPack: (functionId, outcome) => {
       if (outcome instanceof Error) app.log.warn({ functionId, err: outcome }, 'background pack failed')

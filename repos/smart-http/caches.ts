@@ -33,6 +33,25 @@ export const DEFAULT_CACHE_LIMITS: GitCacheLimits = {
   walkBytes: 8 * MiB,
 }
 
+/** The bytes the caches hold together by default; `packEntryBytes` caps one entry of the pack cache, it holds nothing. */
+export const DEFAULT_CACHE_TOTAL = Object.entries(DEFAULT_CACHE_LIMITS)
+  .filter(([k]) => k !== 'packEntryBytes')
+  .reduce((sum, [, bytes]) => sum + bytes, 0)
+
+/** Limits that hold `totalBytes` together, each cache its default share. */
+export function cacheLimitsWithin(totalBytes: number): GitCacheLimits {
+  const share = (bytes: number) => Math.floor((bytes / DEFAULT_CACHE_TOTAL) * totalBytes)
+  const l = DEFAULT_CACHE_LIMITS
+  return {
+    objectBytes: share(l.objectBytes),
+    packBlockBytes: share(l.packBlockBytes),
+    deflatedBytes: share(l.deflatedBytes),
+    packBytes: share(l.packBytes),
+    packEntryBytes: share(l.packEntryBytes),
+    walkBytes: share(l.walkBytes),
+  }
+}
+
 /**
  * The caches behind the git endpoints. History is immutable, so objects and their compressed
  * forms (named by content hash) stay valid for ever; packs and walks depend on which refs exist

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 
 import { DEFAULT_LIMITS } from '../../engine/limits.js'
-import { DEFAULT_CACHE_LIMITS } from '../../repos/smart-http/caches.js'
+import { cacheLimitsWithin, DEFAULT_CACHE_LIMITS } from '../../repos/smart-http/caches.js'
 import { readServeConfig, SERVE_SETTINGS } from '../../server/config.js'
 import { Api, expectFault } from '../helpers/api.js'
 import { functionForm, startServer } from '../helpers/server.js'
@@ -61,8 +61,10 @@ t.test('limits reach the engine: sizes with suffixes, ranges, the caches shared 
     'a default the range leaves out moves to the nearer end',
   )
   t.same(config.limits.cpu, DEFAULT_LIMITS.cpu, 'untouched ranges stay as they were')
-  t.equal(config.gitCacheLimits.objectBytes, DEFAULT_CACHE_LIMITS.objectBytes / 2, 'half the bytes, half of each cache')
-  t.equal(config.gitCacheLimits.deflatedBytes, DEFAULT_CACHE_LIMITS.deflatedBytes / 2)
+  t.equal(config.gitCacheBytes, 116 * 1024 * 1024)
+  const shares = cacheLimitsWithin(config.gitCacheBytes)
+  t.equal(shares.objectBytes, DEFAULT_CACHE_LIMITS.objectBytes / 2, 'half the bytes, half of each cache')
+  t.equal(shares.deflatedBytes, DEFAULT_CACHE_LIMITS.deflatedBytes / 2)
 })
 
 t.test('a value serve cannot use names the flag and what it takes', async (t) => {
