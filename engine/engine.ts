@@ -3,7 +3,7 @@ import { join } from 'node:path'
 
 import { setSyncObserver, type SyncObserver } from '../repos/durable-fs.js'
 import { RepoStore } from '../repos/repo-store.js'
-import { type CacheStats, cacheLimitsWithin, type GitCacheLimits } from '../repos/smart-http/caches.js'
+import { cacheLimitsWithin, type CacheStats, type GitCacheLimits } from '../repos/smart-http/caches.js'
 import { GitServer } from '../repos/smart-http/git-server.js'
 import * as aliases from './aliases.js'
 import { ArchiveCache } from './archive-cache.js'
