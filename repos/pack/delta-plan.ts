@@ -44,7 +44,8 @@ export async function planDeltas(
     const batch = objects.slice(i, i + READ_BATCH)
     const read = await Promise.all(
       batch.map(async (object) => {
-        if (await keepsStoredForm(store, object.oid, inPack, options.maxObjectBytes)) return undefined
+        if (await keepsStoredForm(store, object.oid, inPack, options.maxObjectBytes, options.reusePacked))
+          return undefined
         const found = await store.read(object.oid)
         if (keptBytes + found.content.length <= KEEP_BYTES) {
           kept.set(object.oid, found.content)
@@ -87,6 +88,7 @@ async function keepsStoredForm(
   oid: string,
   inPack: ReadonlySet<string>,
   maxObjectBytes: number,
+  reusePacked = false,
 ): Promise<boolean> {
   const location = await store.locate(oid)
   if (location?.kind === 'loose') {
@@ -98,7 +100,7 @@ async function keepsStoredForm(
   }
   if (location?.kind !== 'packed') return false
   const header = await location.pack.readHeader(location.offset)
-  if (header.typeCode < OBJ_OFS_DELTA) return header.size > maxObjectBytes
+  if (header.typeCode < OBJ_OFS_DELTA) return reusePacked || header.size > maxObjectBytes
   const baseOid = header.baseOid ?? location.pack.index.oidAtOffset(header.baseOffset ?? -1)
   if (baseOid === undefined || !inPack.has(baseOid)) return false
   const baseLocation = await store.locate(baseOid)

@@ -12,6 +12,11 @@ export interface DeltaSearchOptions {
   maxObjectBytes: number
   /** Searching stops after this long; the objects not reached yet are sent whole. */
   budgetMs: number
+  /**
+   * Objects already in a pack keep their stored form and are no one's new base (git's pack-objects
+   * without `-f`): only loose objects are searched. For serving, where a repack did the searching.
+   */
+  reusePacked?: boolean
 }
 
 export const DEFAULT_DELTA_SEARCH: DeltaSearchOptions = {
@@ -20,6 +25,12 @@ export const DEFAULT_DELTA_SEARCH: DeltaSearchOptions = {
   maxObjectBytes: 16 * 1024 * 1024,
   budgetMs: 30_000,
 }
+
+/**
+ * A clone or fetch of a repository with loose objects (written since its last pack): those are
+ * searched, a few seconds at most on one request (the pack is cached for the next), the rest reused.
+ */
+export const SERVING_DELTA_SEARCH: DeltaSearchOptions = { ...DEFAULT_DELTA_SEARCH, budgetMs: 5_000, reusePacked: true }
 
 /** One object as the search sees it: its content is read by the caller, in the search's order. */
 export interface SearchObject extends PlannedObject {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 
+import { SERVING_DELTA_SEARCH } from '../pack/delta-search.js'
 import { type PlannedObject, planPackObjects } from '../pack/object-walk.js'
 import { type PackStats, writePack } from '../pack/pack-writer.js'
 import type { GitCaches } from './caches.js'
@@ -59,6 +60,7 @@ export class PackResponses {
       ofsDelta: request.ofsDelta,
       deflatedCache: caches.deflated,
       cachePrefix: `${state.gitdir}\0`,
+      deltaSearch: SERVING_DELTA_SEARCH,
       onDone: (done) => {
         stats = done
       },

@@ -51,13 +51,20 @@ t.test('raw and small side-band framings carry the same valid pack, with progres
     false,
   )
   t.same(raw.lines, ['NAK'])
+  // Both ask for ofs-delta: deltas name their bases by offset in one and by id in the other otherwise.
   const small = decodeResponse(
-    await collect(await server.uploadPack(fixture.gitdir, requestBody(tips, 'side-band'))),
+    await collect(await server.uploadPack(fixture.gitdir, requestBody(tips, 'side-band ofs-delta'))),
     true,
   )
   t.same(small.pack, raw.pack)
   t.match(small.progress, /Enumerating objects: \d+, done\.\n/)
   t.same(await indexPack(raw.pack, path.join(dir, 'scratch.git')), await expectedObjects(fixture.gitdir, tips))
+  // Without ofs-delta, deltas name their bases by id: a different pack, the same objects.
+  const byId = decodeResponse(
+    await collect(await server.uploadPack(fixture.gitdir, requestBody(tips, 'side-band'))),
+    true,
+  )
+  t.same(await indexPack(byId.pack, path.join(dir, 'scratch2.git')), await expectedObjects(fixture.gitdir, tips))
 })
 
 t.test('side-band packets never exceed their size limits', async (t) => {
