@@ -1,6 +1,3 @@
-import { existsSync, mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-
 import { setSyncObserver, type SyncObserver } from '../repos/durable-fs.js'
 import { RepoStore } from '../repos/repo-store.js'
 import { cacheLimitsWithin, type CacheStats, type GitCacheLimits } from '../repos/smart-http/caches.js'
@@ -8,9 +5,9 @@ import { GitServer } from '../repos/smart-http/git-server.js'
 import * as aliases from './aliases.js'
 import { ArchiveCache } from './archive-cache.js'
 import { BackgroundPacker, type PackReport } from './background-pack.js'
+import { databasePath, type DataDirLock, lockDataDir, prepareDataDir } from './data-dir.js'
 import type { EngineDeps } from './deps.js'
 import * as diff from './diff.js'
-import { EngineError } from './errors.js'
 import * as events from './events.js'
 import { FunctionLocks } from './function-locks.js'
 import * as functions from './functions.js'
@@ -36,6 +33,8 @@ export interface EngineOptions {
   packAfterMs?: number
   /** Hears what each background pack did, or its error. */
   onPack?: PackReport
+  /** Names the process in the message another taker of the data directory's lock gets. */
+  holder?: string
   now?: () => Date
 }
 
@@ -44,17 +43,8 @@ export interface EngineStats {
   caches: CacheStats[]
 }
 
-/** Where a data directory keeps its SQLite file. */
-export const databasePath = (dataDir: string) => join(dataDir, 'tagstone.db')
-
-/** The SQLite file of a data directory that must already hold tagstone data (the admin tools never make one). */
-export function existingDatabasePath(dataDir: string): string {
-  const path = databasePath(dataDir)
-  if (!existsSync(path)) {
-    throw new EngineError('NO_DATA_DIRECTORY', `No tagstone data in ${dataDir} (no ${path}).`, { data: dataDir })
-  }
-  return path
-}
+// The admin tools and the token store find the SQLite file through the engine.
+export { databasePath, existingDatabasePath } from './data-dir.js'
 
 type Tail<F> = F extends (deps: EngineDeps, ...rest: infer R) => infer T ? (...rest: R) => T : never
 
@@ -89,7 +79,10 @@ export class Engine {
   /** API tokens, on the engine's own connection. */
   readonly tokens: TokenStore
 
-  constructor(readonly deps: EngineDeps) {
+  constructor(
+    readonly deps: EngineDeps,
+    private readonly lock?: DataDirLock,
+  ) {
     const bind = <F extends (d: EngineDeps, ...rest: never[]) => unknown>(f: F) => f.bind(null, deps) as Tail<F>
     this.createFunction = bind(functions.createFunction)
     this.updateFunction = bind(functions.updateFunction)
@@ -145,30 +138,49 @@ export class Engine {
 
   close(): void {
     this.deps.db.close()
+    this.lock?.release()
   }
 }
 
-/** Opens a data directory (creating it), runs migrations and recovery, and returns the engine. */
+/**
+ * Opens a data directory (creating it), takes it for this process alone (see `lockDataDir`), runs
+ * migrations and recovery, and returns the engine.
+ */
 export async function openEngine(options: EngineOptions): Promise<Engine> {
-  mkdirSync(options.dataDir, { recursive: true })
+  prepareDataDir(options.dataDir, { create: true })
+  const lock = lockDataDir(options.dataDir, options.holder ?? 'a tagstone process')
+  try {
+    return new Engine(await openDeps(options), lock)
+  } catch (err) {
+    lock.release()
+    throw err
+  }
+}
+
+async function openDeps(options: EngineOptions): Promise<EngineDeps> {
   const db = openDatabase(databasePath(options.dataDir))
   const git = new GitServer(
     options.gitCacheLimits ?? (options.gitCacheBytes === undefined ? {} : cacheLimitsWithin(options.gitCacheBytes)),
   )
   const repos = new RepoStore(options.dataDir, git)
   const locks = new FunctionLocks()
-  await repos.prepare()
-  const deps: EngineDeps = {
-    db,
-    sql: prepareStatements(db),
-    repos,
-    git,
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
-    locks,
-    archives: new ArchiveCache(options.archiveCacheBytes ?? 128 * 1024 * 1024),
-    packer: new BackgroundPacker({ repos, locks }, options.packAfterMs ?? 0, options.onPack),
-    now: options.now ?? (() => new Date()),
+  try {
+    await repos.prepare()
+    const deps: EngineDeps = {
+      db,
+      sql: prepareStatements(db),
+      repos,
+      git,
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      locks,
+      archives: new ArchiveCache(options.archiveCacheBytes ?? 128 * 1024 * 1024),
+      packer: new BackgroundPacker({ repos, locks }, options.packAfterMs ?? 0, options.onPack),
+      now: options.now ?? (() => new Date()),
+    }
+    await recover(deps)
+    return deps
+  } catch (err) {
+    db.close()
+    throw err
   }
-  await recover(deps)
-  return new Engine(deps)
 }

@@ -34,6 +34,8 @@ export type EngineErrorCode =
   | 'ALIAS_EXISTS'
   | 'UNAUTHENTICATED'
   | 'NO_DATA_DIRECTORY'
+  | 'DATA_DIR_UNUSABLE'
+  | 'DATA_DIR_LOCKED'
   | 'PRECONDITION_FAILED'
 
 export type EngineError = TagstoneError<EngineErrorCode>

@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs'
-
-import { databasePath, existingDatabasePath } from './engine.js'
+import { databasePath, existingDatabasePath, prepareDataDir } from './data-dir.js'
 import { openDatabase } from './store/open-database.js'
 import { TokenStore } from './tokens.js'
 
@@ -11,7 +9,7 @@ import { TokenStore } from './tokens.js'
  * Only `create` makes a data directory that does not exist yet.
  */
 export function openTokenStore(dataDir: string, options: { create?: boolean } = {}): TokenStore & { close(): void } {
-  if (options.create) mkdirSync(dataDir, { recursive: true })
+  if (options.create) prepareDataDir(dataDir, { create: true })
   const db = openDatabase(options.create ? databasePath(dataDir) : existingDatabasePath(dataDir))
   return Object.assign(new TokenStore(db), { close: () => db.close() })
 }

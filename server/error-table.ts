@@ -39,6 +39,9 @@ export const ERROR_STATUS = {
   PRECONDITION_FAILED: 412,
   // Only the admin tools meet it (they open a data directory); listed so that the table stays total.
   NO_DATA_DIRECTORY: 404,
+  // Only opening a data directory meets them (at start, or in the admin tools); listed for the same reason.
+  DATA_DIR_UNUSABLE: 404,
+  DATA_DIR_LOCKED: 409,
   // repos: what a package may not be
   PACKAGE_NOT_ZIP: 400,
   PACKAGE_CORRUPT: 400,

@@ -22,6 +22,7 @@ export async function serve(config: ServeConfig): Promise<void> {
   }
   const engine = await openEngine({
     dataDir: config.dataDir,
+    holder: 'tagstone serve',
     limits: config.limits,
     archiveCacheBytes: config.archiveCacheBytes,
     gitCacheBytes: config.gitCacheBytes,

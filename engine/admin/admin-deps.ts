@@ -1,4 +1,5 @@
 import { RepoStore } from '../../repos/repo-store.js'
+import { lockDataDir } from '../data-dir.js'
 import type { EngineDeps } from '../deps.js'
 import { existingDatabasePath } from '../engine.js'
 import type { SettleDeps } from '../operations/operation.js'
@@ -18,12 +19,29 @@ export type AdminTarget = string | RepairDeps
 
 /** Runs `work` on a read-only connection of its own (given a data directory), beside a running server. */
 export function withAdminDeps<T>(target: AdminTarget, work: (d: AdminDeps) => Promise<T>): Promise<T> {
-  return typeof target === 'string' ? withOwnConnection(target, false, prepareReadStatements, work) : work(target)
+  return typeof target === 'string'
+    ? withOwnConnection(target, existingDatabasePath(target), false, prepareReadStatements, work)
+    : work(target)
 }
 
-/** Runs `work` on a writable connection of its own (given a data directory). */
-export function withRepairDeps<T>(target: AdminTarget, work: (d: RepairDeps) => Promise<T>): Promise<T> {
-  return typeof target === 'string' ? withOwnConnection(target, true, prepareStatements, work) : work(target)
+/**
+ * Runs `work` on a writable connection of its own (given a data directory), holding the data
+ * directory's lock: repairs settle leftover operations, which would pull them from under a server.
+ * `holder` names the command for a server that tries to start meanwhile.
+ */
+export async function withRepairDeps<T>(
+  target: AdminTarget,
+  holder: string,
+  work: (d: RepairDeps) => Promise<T>,
+): Promise<T> {
+  if (typeof target !== 'string') return work(target)
+  const path = existingDatabasePath(target)
+  const lock = lockDataDir(target, holder)
+  try {
+    return await withOwnConnection(target, path, true, prepareStatements, work)
+  } finally {
+    lock.release()
+  }
 }
 
 /**
@@ -34,11 +52,12 @@ export function withRepairDeps<T>(target: AdminTarget, work: (d: RepairDeps) => 
  */
 async function withOwnConnection<S, T>(
   dataDir: string,
+  path: string,
   write: boolean,
   prepare: (db: Db) => S,
   work: (d: Pick<EngineDeps, 'db' | 'repos' | 'now'> & { sql: S }) => Promise<T>,
 ): Promise<T> {
-  const db = openDatabase(existingDatabasePath(dataDir), { readonly: !write })
+  const db = openDatabase(path, { readonly: !write })
   try {
     return await work({ db, sql: prepare(db), repos: new RepoStore(dataDir), now: () => new Date() })
   } finally {

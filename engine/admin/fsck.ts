@@ -24,7 +24,7 @@ export function fsck(target: AdminTarget, options: FsckOptions = {}): Promise<Fs
       return { checked, problems, repaired: [], refused: [], remaining: problems }
     })
   }
-  return withRepairDeps(target, async (d) => {
+  return withRepairDeps(target, 'tagstone admin fsck --repair', async (d) => {
     const repaired: Problem[] = []
     const refused: Refusal[] = []
     const problems = await settleOperations(d, repaired, refused)

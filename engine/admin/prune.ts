@@ -1,5 +1,5 @@
 import { cliContext } from '../context.js'
-import { openEngine } from '../engine.js'
+import { existingDatabasePath, openEngine } from '../engine.js'
 import { EngineError } from '../errors.js'
 import { requireUuid } from '../ids.js'
 import { pruneVictims } from '../operations/prune-versions.js'
@@ -53,7 +53,8 @@ export async function prune(dataDir: string, request: PruneRequest): Promise<Pru
       )(),
     }))
   }
-  const engine = await openEngine({ dataDir })
+  existingDatabasePath(dataDir)
+  const engine = await openEngine({ dataDir, holder: 'tagstone admin prune' })
   try {
     const functions = []
     for (const fn of targets(engine.deps.sql, request.functionId)) {
