@@ -12,8 +12,8 @@ export const EXIT_CODE_RULE = `exit codes (every command):
   1  the command ran and found problems: fsck found problems, inspect of a function that does not exist,
      revoke of a token that does not exist, a server that refused a diff or restore
   2  the command cannot run: a usage error, an unknown option, an invalid value (a project name, a role,
-     a port), a data directory with no tagstone data, an unreadable store, a server that cannot start
-     or cannot be reached
+     a port, a duration), a data directory with no tagstone data, an unreadable store, a server that
+     cannot start or cannot be reached
 `
 
 /**

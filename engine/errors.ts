@@ -33,6 +33,7 @@ export type EngineErrorCode =
   | 'ADMIN_ONLY'
   | 'ALIAS_EXISTS'
   | 'UNAUTHENTICATED'
+  | 'TOKEN_EXPIRED'
   | 'NO_DATA_DIRECTORY'
   | 'DATA_DIR_UNUSABLE'
   | 'DATA_DIR_LOCKED'

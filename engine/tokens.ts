@@ -6,7 +6,7 @@ import { appendEvent } from './events.js'
 import { newId } from './ids.js'
 import type { Db } from './store/open-database.js'
 import { prepareTokenStatements, type TokenRow, type TokenStatements } from './store/token-statements.js'
-import { formatTime } from './time.js'
+import { formatTime, MAX_DURATION_MS, parseTime } from './time.js'
 
 export type Role = RequestContext['role']
 
@@ -18,6 +18,8 @@ export interface TokenRecord {
   label: string | null
   created_at: string
   revoked_at: string | null
+  /** When it stops working; null: never. */
+  expires_at: string | null
 }
 
 /** A token just made: the only moment its secret is known. */
@@ -29,6 +31,14 @@ export interface TokenRequest {
   projectId: string
   role?: Role
   label?: string
+  /** Milliseconds from now until it stops working (rounded up to a whole second); never, without it. */
+  expiresInMs?: number
+}
+
+/** A proven token: who it acts as, and until when (epoch milliseconds; null: for good). */
+interface ProvenToken {
+  ctx: RequestContext
+  expiresAt: number | null
 }
 
 const PREFIX = 'tgs_'
@@ -64,9 +74,10 @@ export class TokenStore {
    * the lookup and the comparison. Valid while neither SQLite's `data_version` (a commit by
    * another process, e.g. `tagstone admin token revoke` beside a running server) nor this
    * connection's own token writes have moved; checked on every call, so a revoked token fails on
-   * its very next request. Unknown secrets are never kept.
+   * its very next request. Each keeps its expiry, checked on every hit, so a token proven before
+   * it expired fails on its first request after. Unknown secrets are never kept.
    */
-  private readonly proven = new Map<string, RequestContext>()
+  private readonly proven = new Map<string, ProvenToken>()
   private provenAt = { dataVersion: -1, localWrites: -1 }
 
   constructor(
@@ -96,6 +107,13 @@ export class TokenStore {
     if (request.label !== undefined && request.label.length > 255) {
       throw new EngineError('INVALID_FIELD', 'Invalid label: must be at most 255 characters.', { field: 'label' })
     }
+    const expiresInMs = request.expiresInMs
+    if (expiresInMs !== undefined && !(expiresInMs > 0 && expiresInMs <= MAX_DURATION_MS)) {
+      throw new EngineError('INVALID_FIELD', 'Invalid expiry: must be more than zero and at most 36500 days.', {
+        field: 'expires_in',
+      })
+    }
+    const now = this.now()
     const token = PREFIX + randomBytes(32).toString('base64url')
     const hash = sha256(token).toString('hex')
     const row = {
@@ -105,7 +123,10 @@ export class TokenStore {
       lookup: hash.slice(0, 16),
       hash,
       label: request.label ?? null,
-      created_at: formatTime(this.now()),
+      created_at: formatTime(now),
+      // Rounded up: a token never stops working before it was asked to.
+      expires_at:
+        expiresInMs === undefined ? null : formatTime(new Date(Math.ceil((now.getTime() + expiresInMs) / 1000) * 1000)),
     }
     const made = { ...present({ ...row, revoked_at: null }), token }
     this.db.transaction(() => {
@@ -118,7 +139,12 @@ export class TokenStore {
   private log(action: 'token.create' | 'token.revoke', token: TokenRecord): void {
     appendEvent(this.sql, { projectId: token.project_id, actor: CLI_ACTOR }, this.now(), {
       action,
-      details: { token_id: token.id, role: token.role, label: token.label },
+      details: {
+        token_id: token.id,
+        role: token.role,
+        label: token.label,
+        ...(token.expires_at !== null ? { expires_at: token.expires_at } : {}),
+      },
     })
   }
 
@@ -140,19 +166,30 @@ export class TokenStore {
     })()
   }
 
-  /** Who a secret acts as, or null when it is unknown or revoked. */
+  /**
+   * Who a secret acts as, or null when it is unknown or revoked. Throws `TOKEN_EXPIRED` for a
+   * token past its expiry (only a caller who holds the secret learns when that was).
+   */
   authenticateToken(secret: string): RequestContext | null {
     if (secret.length !== SECRET_LENGTH || !secret.startsWith(PREFIX)) return null
     const hash = sha256(secret)
     const key = hash.toString('hex')
     this.dropProvenIfStale()
     const hit = this.proven.get(key)
-    if (hit) return hit
+    if (hit) {
+      if (hit.expiresAt !== null && this.now().getTime() >= hit.expiresAt) {
+        this.proven.delete(key)
+        throw tokenExpired(new Date(hit.expiresAt))
+      }
+      return hit.ctx
+    }
     // The lookup prefix only narrows the search; the whole hash decides, compared in constant time.
     for (const row of this.sql.liveTokensByLookup({ lookup: key.slice(0, 16) })) {
       if (timingSafeEqual(Buffer.from(row.hash, 'hex'), hash)) {
+        const expiresAt = row.expires_at === null ? null : parseTime(row.expires_at).getTime()
+        if (expiresAt !== null && this.now().getTime() >= expiresAt) throw tokenExpired(new Date(expiresAt))
         const ctx = Object.freeze({ projectId: row.project_id, role: row.role, actor: row.id })
-        this.keepProven(key, ctx)
+        this.keepProven(key, { ctx, expiresAt })
         return ctx
       }
     }
@@ -169,13 +206,13 @@ export class TokenStore {
     this.provenAt = now
   }
 
-  private keepProven(key: string, ctx: RequestContext): void {
+  private keepProven(key: string, proven: ProvenToken): void {
     if (this.proven.size >= this.provenCacheBytes / PROVEN_ENTRY_BYTES) {
       // Maps iterate in insertion order: the first key is the oldest.
       const oldest = this.proven.keys().next()
       if (!oldest.done) this.proven.delete(oldest.value)
     }
-    this.proven.set(key, ctx)
+    this.proven.set(key, proven)
   }
 
   /** Whether any token was ever made (revoked ones count). */
@@ -200,6 +237,16 @@ export class TokenStore {
   }
 }
 
+/** Whether a token has stopped working by `now` (a revoked one is a different matter). */
+export function isExpired(token: Pick<TokenRecord, 'expires_at'>, now: Date): boolean {
+  return token.expires_at !== null && now.getTime() >= parseTime(token.expires_at).getTime()
+}
+
+const tokenExpired = (expiresAt: Date) =>
+  new EngineError('TOKEN_EXPIRED', `The token expired at ${formatTime(expiresAt)} UTC; ask for a new one.`, {
+    expires_at: formatTime(expiresAt),
+  })
+
 function present(row: Omit<TokenRow, 'lookup' | 'hash'>): TokenRecord {
   return {
     id: row.id,
@@ -208,5 +255,6 @@ function present(row: Omit<TokenRow, 'lookup' | 'hash'>): TokenRecord {
     label: row.label,
     created_at: row.created_at,
     revoked_at: row.revoked_at,
+    expires_at: row.expires_at,
   }
 }

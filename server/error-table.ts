@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   ALIAS_VERSION_NOT_FOUND: 400,
   PACKAGE_TOO_LARGE: 413,
   UNAUTHENTICATED: 401,
+  // Also 401: the client holds a real secret, only an old one; the faultstring says so.
+  TOKEN_EXPIRED: 401,
   FORBIDDEN: 403,
   ADMIN_ONLY: 403,
   VERSION_UNCHANGED: 403,

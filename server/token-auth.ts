@@ -12,7 +12,10 @@ const GIT_REFUSAL = 'Authentication required: use HTTP Basic with a valid token 
 // The message never repeats what was sent: a token must not reach a log or a client's screen.
 const unauthenticated = (message: string) => new RequestError('UNAUTHENTICATED', message)
 
-/** REST: the `X-Auth-Token` header names the project and role; missing, unknown or revoked is 401. */
+/**
+ * REST: the `X-Auth-Token` header names the project and role; missing, unknown or revoked is 401
+ * `UNAUTHENTICATED`, expired is 401 `TOKEN_EXPIRED` (thrown by the token store, saying when).
+ */
 export function tokenAuthenticate(tokens: TokenVerifier): Authenticate {
   return (request) => {
     const header = request.headers['x-auth-token']
@@ -26,8 +29,9 @@ export function tokenAuthenticate(tokens: TokenVerifier): Authenticate {
 /**
  * Git over HTTP: HTTP Basic where the password is a token and the user name is
  * anything. Throws an `UNAUTHENTICATED` error when the header is missing,
- * malformed, or names no live token; the git route adds the `WWW-Authenticate`
- * challenge that makes git ask for credentials.
+ * malformed, or names no live token (an expired one is the store's `TOKEN_EXPIRED`,
+ * 401 as well); the git route adds the `WWW-Authenticate` challenge that makes git
+ * ask for credentials.
  */
 export function authenticateGitBasic(tokens: TokenVerifier, authorization: string | undefined): RequestContext {
   const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(authorization ?? '')

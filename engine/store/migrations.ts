@@ -142,4 +142,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX events_by_function ON events (function_id, id);
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- When a token stops working (UTC, YYYY-MM-DD HH:MM:SS); NULL: never, as for every token made before.
+      ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+    `,
+  },
 ]

@@ -12,6 +12,8 @@ export interface TokenRow {
   label: string | null
   created_at: string
   revoked_at: string | null
+  /** NULL: never expires. */
+  expires_at: string | null
 }
 
 /** The token store's statements, prepared once per database. */
@@ -20,8 +22,8 @@ export function prepareTokenStatements(db: Db) {
   return {
     insertToken: run<
       Omit<TokenRow, 'revoked_at'>
-    >(`INSERT INTO tokens (id, project_id, role, lookup, hash, label, created_at)
-      VALUES (@id, @project_id, @role, @lookup, @hash, @label, @created_at)`),
+    >(`INSERT INTO tokens (id, project_id, role, lookup, hash, label, created_at, expires_at)
+      VALUES (@id, @project_id, @role, @lookup, @hash, @label, @created_at, @expires_at)`),
     tokenById: one<TokenRow, Pick<TokenRow, 'id'>>(`SELECT * FROM tokens WHERE id = @id`),
     liveTokensByLookup: all<TokenRow, Pick<TokenRow, 'lookup'>>(
       `SELECT * FROM tokens WHERE lookup = @lookup AND revoked_at IS NULL`,

@@ -49,7 +49,7 @@ const gitText = (description: string) => ({
 const gitAnswers = (mediaType: string) => ({
   200: { description: 'pkt-lines', content: { [mediaType]: { schema: Type.String({ format: 'binary' }) } } },
   400: gitText('a malformed git request'),
-  401: gitText('no valid token; the answer carries WWW-Authenticate: Basic'),
+  401: gitText('no valid token (missing, unknown, revoked or expired); the answer carries WWW-Authenticate: Basic'),
   403: gitText('push asked for'),
   404: gitText('no such repository, or not one the token may read'),
   413: gitText('a request body over the limit'),

@@ -1,5 +1,11 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+
 import t from 'tap'
 
+import { databasePath } from '../../engine/engine.js'
+import { openDatabase } from '../../engine/store/open-database.js'
+import { TokenStore } from '../../engine/tokens.js'
 import { tokenAuthenticate } from '../../server/token-auth.js'
 import { type RunningServer, startServer } from '../helpers/server.js'
 import { runTagstone } from '../helpers/tagstone-process.js'
@@ -19,7 +25,10 @@ t.test(
     const made = await runTagstone(['admin', 'token', 'create', '--project', 'p1', '--data', dataDir])
     t.equal(made.code, 0, made.stderr)
     t.match(made.stdout, new RegExp(`^${TOKEN.source}\\n$`), 'one line: the token')
-    const madeId = /^token id ([0-9a-f-]{36}) \(revoke with: npx tagstone admin token revoke \1\)\n$/.exec(made.stderr)
+    const madeId =
+      /^token id ([0-9a-f-]{36}), never expires \(revoke with: npx tagstone admin token revoke \1\)\n$/.exec(
+        made.stderr,
+      )
     t.ok(madeId, `the id, needed to revoke it, on stderr: ${made.stderr}`)
     const token = made.stdout.trim()
     const asToken = () => fetch(`${server.url}/v1/functions`, { headers: { 'x-auth-token': token } })
@@ -89,6 +98,11 @@ t.test('the token commands say what is wrong', async (t) => {
     [['create'], 2, /--project is required/],
     [['create', '--project', 'p', '--role', 'root'], 2, /--role must be member or admin/],
     [['create', '--project', 'a b'], 2, /Invalid project/],
+    [['create', '--project', 'p', '--expires-in', '5x'], 2, /^tagstone admin token create: Invalid --expires-in '5x'/],
+    [['create', '--project', 'p', '--expires-in', '0d'], 2, /Invalid --expires-in '0d': must be more than zero/],
+    [['create', '--project', 'p', '--expires-in', '36501d'], 2, /Invalid --expires-in '36501d': must be at most/],
+    [['create', '--project', 'p', '--expires-in'], 2, /option '--expires-in' needs a value/],
+    [['create', '--project', 'p', '--expires-in=-1d'], 2, /Invalid --expires-in '-1d': use a whole number and a unit/],
     [['revoke'], 2, /needs the id/],
     [['revoke', 'no-such-id'], 1, /no token with id no-such-id/],
     [['frobnicate'], 2, /unknown token command/],
@@ -103,8 +117,89 @@ t.test('the token commands say what is wrong', async (t) => {
     t.match(run.stderr, message)
     t.equal(run.stdout, '')
   }
+  const fresh = join(t.testdir(), 'fresh')
+  const bad = await runTagstone(['admin', 'token', 'create', '--project', 'p', '--expires-in', '5x', '--data', fresh])
+  t.equal(bad.code, 2, 'a duration it cannot read is a usage error')
+  t.same(bad.stderr.split('\n').slice(0, 2), [
+    "tagstone admin token create: Invalid --expires-in '5x': use a whole number and a unit, d, h, m or s (e.g. 30d, 12h, 45m, 90s).",
+    'usage: tagstone admin token create --project P [--role member|admin] [--label TEXT] [--expires-in DURATION] [--json] [--data DIR]',
+  ])
+  t.notOk(existsSync(fresh), 'refused before anything is made')
   const env = { ...process.env, TAGSTONE_DATA: dataDir }
   const viaEnv = await runTagstone(['admin', 'token', 'create', '--project', 'p'], { env })
   t.equal(viaEnv.code, 0, 'TAGSTONE_DATA names the data directory')
   t.match((await runTagstone(['admin', 'token', 'list', '--json'], { env })).stdout, '"project":"p"')
+})
+
+t.test('token create --expires-in: the expiry on stderr and in the listing; expired ones are marked', async (t) => {
+  const dataDir = t.testdir()
+  const server: RunningServer = await startServer({
+    dataDir,
+    authenticate: (request) => tokenAuthenticate(server.engine.tokens)(request),
+  })
+  t.teardown(() => server.close())
+
+  const before = Date.now()
+  const made = await runTagstone([
+    'admin',
+    'token',
+    'create',
+    '--project',
+    'p1',
+    '--expires-in',
+    '30d',
+    '--data',
+    dataDir,
+  ])
+  t.equal(made.code, 0, made.stderr)
+  const expiry = /^token id [0-9a-f-]{36}, expires (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC \(revoke with: /.exec(
+    made.stderr,
+  )
+  t.ok(expiry, `the id and the expiry on stderr: ${made.stderr}`)
+  const token = made.stdout.trim()
+  t.equal(
+    (await fetch(`${server.url}/v1/functions`, { headers: { 'x-auth-token': token } })).status,
+    200,
+    'it works until then',
+  )
+
+  // A token that expired long ago, made as the admin commands would have made it then.
+  const db = openDatabase(databasePath(dataDir))
+  new TokenStore(db, () => new Date('2020-01-01T00:00:00Z')).createToken({
+    projectId: 'p2',
+    expiresInMs: 86_400_000,
+  })
+  db.close()
+
+  const json = await runTagstone(['admin', 'token', 'list', '--json', '--data', dataDir])
+  t.equal(json.code, 0, json.stderr)
+  const tokens = (
+    JSON.parse(json.stdout) as { tokens: Array<{ project: string; expires_at: string | null; expired: boolean }> }
+  ).tokens
+  const thirtyDays = 30 * 86_400_000
+  const expiresAt = Date.parse(`${tokens[0]!.expires_at!.replace(' ', 'T')}Z`)
+  t.ok(
+    expiresAt >= before + thirtyDays && expiresAt <= Date.now() + thirtyDays + 1000,
+    `expires_at ${tokens[0]!.expires_at} is 30 days ahead`,
+  )
+  t.equal(tokens[0]!.expires_at, expiry?.[1], 'as stderr said')
+  t.same(
+    tokens.map((x) => [x.project, x.expired]),
+    [
+      ['p1', false],
+      ['p2', true],
+    ],
+  )
+  t.equal(tokens[1]!.expires_at, '2020-01-02 00:00:00')
+
+  const forever = await runTagstone(['admin', 'token', 'create', '--project', 'p3', '--json', '--data', dataDir])
+  t.match(JSON.parse(forever.stdout), { project: 'p3', expires_at: null }, 'create --json carries expires_at')
+
+  const listed = await runTagstone(['admin', 'token', 'list', '--data', dataDir])
+  t.equal(listed.code, 0, listed.stderr)
+  const lines = listed.stdout.trimEnd().split('\n')
+  t.match(lines[0], /^ID +PROJECT +ROLE +CREATED +EXPIRES +REVOKED +LABEL$/)
+  const column = lines[0]!.indexOf('EXPIRES')
+  const cell = (line: string) => line.slice(column).split(/ {2,}/)[0]
+  t.same(lines.slice(1).map(cell), [expiry?.[1], '2020-01-02 00:00:00 (expired)', 'never'])
 })

@@ -8,7 +8,7 @@ import { adminTokenPath, bootstrapAdminToken } from '../../engine/admin-token-fi
 import { databasePath } from '../../engine/engine.js'
 import { openTokenStore } from '../../engine/open-token-store.js'
 import { openDatabase } from '../../engine/store/open-database.js'
-import { TokenStore } from '../../engine/tokens.js'
+import { isExpired, TokenStore } from '../../engine/tokens.js'
 
 t.test('a token is returned once, kept only as a hash, and names its project and role', async (t) => {
   const dir = t.testdir()
@@ -153,4 +153,57 @@ t.test('when the token file cannot be written, no token is made', async (t) => {
   t.teardown(() => store.close())
   t.throws(() => bootstrapAdminToken(store, join(t.testdirName, 'missing-dir')), { code: 'ENOENT' })
   t.notOk(store.hasTokens(), 'the token row was rolled back with the failed write')
+})
+
+t.test('a token with an expiry works until then, and is TOKEN_EXPIRED from then on', async (t) => {
+  const db = openDatabase(databasePath(t.testdir()))
+  t.teardown(() => db.close())
+  let clock = new Date('2026-12-01T09:00:00.250Z')
+  const store = new TokenStore(db, () => clock)
+  const made = store.createToken({ projectId: 'p1', expiresInMs: 3_600_000 })
+  const forever = store.createToken({ projectId: 'p1' })
+  t.equal(made.expires_at, '2026-12-01 10:00:01', 'rounded up to the second: never sooner than asked')
+  t.equal(forever.expires_at, null, 'without an expiry, never')
+  t.same(
+    store.listTokens().map((x) => x.expires_at),
+    ['2026-12-01 10:00:01', null],
+  )
+  const logged = db.prepare(`SELECT details FROM events WHERE action = 'token.create' ORDER BY id`).all() as Array<{
+    details: string
+  }>
+  t.same(
+    logged.map((e) => (JSON.parse(e.details) as { expires_at?: string }).expires_at),
+    ['2026-12-01 10:00:01', undefined],
+    'the create event says when it expires, if ever',
+  )
+
+  const ctx = { projectId: 'p1', role: 'member', actor: made.id }
+  t.same(store.authenticateToken(made.token), ctx, 'proven, so kept')
+  clock = new Date('2026-12-01T10:00:00.999Z')
+  t.same(store.authenticateToken(made.token), ctx, 'still works a moment before')
+  t.notOk(isExpired(made, clock), 'not expired a moment before')
+  clock = new Date('2026-12-01T10:00:01Z')
+  t.ok(isExpired(made, clock), 'expired at the second it names')
+  const expired = {
+    code: 'TOKEN_EXPIRED',
+    message: 'The token expired at 2026-12-01 10:00:01 UTC; ask for a new one.',
+  }
+  t.throws(() => store.authenticateToken(made.token), expired, 'the kept one fails on its next call')
+  t.throws(() => store.authenticateToken(made.token), expired, 'and on every call after')
+  t.same(store.authenticateToken(forever.token), { projectId: 'p1', role: 'member', actor: forever.id })
+
+  // Another connection that never proved it refuses it straight from its row.
+  const other = new TokenStore(db, () => clock)
+  t.throws(() => other.authenticateToken(made.token), expired, 'unproven and expired')
+  store.revokeToken(made.id)
+  t.equal(store.authenticateToken(made.token), null, 'revoked wins: as unknown')
+})
+
+t.test('an expiry must be more than zero and at most 36500 days', async (t) => {
+  const store = openTokenStore(t.testdir(), { create: true })
+  t.teardown(() => store.close())
+  for (const expiresInMs of [0, -1000, Number.NaN, Number.POSITIVE_INFINITY, 36_501 * 86_400_000]) {
+    t.throws(() => store.createToken({ projectId: 'p', expiresInMs }), { code: 'INVALID_FIELD' }, String(expiresInMs))
+  }
+  t.notOk(store.hasTokens())
 })

@@ -22,7 +22,7 @@ export const tokenRevokeCommand = defineCommand({
       }
       process.stdout.write(
         json
-          ? `${JSON.stringify(listedToken(revoked))}\n`
+          ? `${JSON.stringify(listedToken(revoked, new Date()))}\n`
           : `revoked ${revoked.id} (project ${revoked.project_id}, ${revoked.role}) at ${revoked.revoked_at}\n`,
       )
       return EXIT_OK
