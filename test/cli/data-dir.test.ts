@@ -32,7 +32,7 @@ const tagstoneIn = (cwd: string, args: string[], env: NodeJS.ProcessEnv) =>
 t.test('the real admin commands use that data directory, relative to where they run', async (t) => {
   for (const [what, args, env, expected] of CASES) {
     const cwd = t.testdir()
-    const made = await tagstoneIn(cwd, ['admin', 'token', 'create', '--project', 'p', ...args], env)
+    const made = await tagstoneIn(cwd, ['admin', 'token', 'create', '--project', 'p', '--init', ...args], env)
     t.match(made.stdout, /^tgs_/, what)
     t.ok(existsSync(join(cwd, expected, 'tagstone.db')), `${what}: the store is in ${expected}`)
     const listed = await tagstoneIn(cwd, ['admin', 'token', 'list', '--json', ...args], env)

@@ -111,6 +111,11 @@ t.test('the token commands say what is wrong', async (t) => {
   await runTagstone(['admin', 'token', 'list', '--data', dataDir]).then((r) =>
     t.match(r, { code: 2, stderr: /No tagstone data/ }, 'list on no data'),
   )
+  t.equal(
+    (await runTagstone(['admin', 'token', 'create', '--project', 'setup', '--init', '--data', dataDir])).code,
+    0,
+    '--init makes the store',
+  )
   for (const [args, code, message] of cases) {
     const run = await runTagstone(['admin', 'token', ...args, '--data', dataDir])
     t.equal(run.code, code, args.join(' '))
@@ -118,15 +123,32 @@ t.test('the token commands say what is wrong', async (t) => {
     t.equal(run.stdout, '')
   }
   const fresh = join(t.testdir(), 'fresh')
-  const bad = await runTagstone(['admin', 'token', 'create', '--project', 'p', '--expires-in', '5x', '--data', fresh])
+  const bad = await runTagstone([
+    'admin',
+    'token',
+    'create',
+    '--project',
+    'p',
+    '--expires-in',
+    '5x',
+    '--init',
+    '--data',
+    fresh,
+  ])
   t.equal(bad.code, 2, 'a duration it cannot read is a usage error')
   t.same(bad.stderr.split('\n').slice(0, 2), [
     "tagstone admin token create: Invalid --expires-in '5x': use a whole number and a unit, d, h, m or s (e.g. 30d, 12h, 45m, 90s).",
-    'usage: tagstone admin token create --project P [--role member|admin] [--label TEXT] [--expires-in DURATION] [--json] [--data DIR]',
+    'usage: tagstone admin token create --project P [--role member|admin] [--label TEXT] [--expires-in DURATION] [--init] [--json] [--data DIR]',
   ])
   t.notOk(existsSync(fresh), 'refused before anything is made')
-  const env = { ...process.env, TAGSTONE_DATA: dataDir }
-  const viaEnv = await runTagstone(['admin', 'token', 'create', '--project', 'p'], { env })
+  const elsewhere = join(t.testdir(), 'elsewhere')
+  const env = { ...process.env, TAGSTONE_DATA: elsewhere }
+  const mistyped = await runTagstone(['admin', 'token', 'create', '--project', 'p'], { env })
+  t.equal(mistyped.code, 2, 'create refuses a data directory with no store')
+  t.match(mistyped.stderr, /^tagstone admin token create: No tagstone data in .*; check --data, or pass --init/)
+  t.equal(mistyped.stdout, '', 'and prints no token')
+  t.notOk(existsSync(elsewhere), 'nor makes a store')
+  const viaEnv = await runTagstone(['admin', 'token', 'create', '--project', 'p', '--init'], { env })
   t.equal(viaEnv.code, 0, 'TAGSTONE_DATA names the data directory')
   t.match((await runTagstone(['admin', 'token', 'list', '--json'], { env })).stdout, '"project":"p"')
 })

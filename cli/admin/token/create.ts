@@ -1,3 +1,4 @@
+import { EngineError, hasErrorCode } from '../../../engine/errors.js'
 import { openTokenStore } from '../../../engine/open-token-store.js'
 import { parseDuration } from '../../../engine/time.js'
 import { COMMON_OPTIONS, expectNoMore, usageError } from '../../args.js'
@@ -12,8 +13,9 @@ import { EXIT_OK } from '../../exit-codes.js'
 export const tokenCreateCommand = defineCommand({
   name: 'admin token create',
   synopsis:
-    'admin token create --project P [--role member|admin] [--label TEXT] [--expires-in DURATION] [--json] [--data DIR]',
-  about: `Makes a token and prints it, once (its id and expiry on stderr); the data directory is made if need be.
+    'admin token create --project P [--role member|admin] [--label TEXT] [--expires-in DURATION] [--init] [--json] [--data DIR]',
+  about: `Makes a token and prints it, once (its id and expiry on stderr). The data directory must hold a store
+(a mistyped --data is an error, not a new empty store no server reads); --init makes one there if there is none.
 --expires-in makes it stop working after a whole number of days, hours, minutes or seconds (30d, 12h, 45m, 90s;
 at most 36500d); without it, the token never expires.`,
   options: {
@@ -22,6 +24,7 @@ at most 36500d); without it, the token never expires.`,
     role: { type: 'string' },
     label: { type: 'string' },
     'expires-in': { type: 'string' },
+    init: { type: 'boolean' },
   },
   run: async ({ values, positionals, dataDir, json }) => {
     expectNoMore(positionals)
@@ -30,7 +33,7 @@ at most 36500d); without it, the token never expires.`,
     if (role !== 'member' && role !== 'admin') throw usageError(`--role must be member or admin, not '${role}'`)
     const expiresIn = values['expires-in']
     const expiresInMs = expiresIn === undefined ? undefined : expiryOption(expiresIn)
-    const store = openTokenStore(dataDir, { create: true })
+    const store = openStore(dataDir, values.init === true)
     try {
       const made = store.createToken({
         projectId: values.project,
@@ -69,5 +72,16 @@ function expiryOption(text: string): number {
     return parseDuration(text, '--expires-in')
   } catch (err) {
     throw usageError((err as Error).message)
+  }
+}
+
+/** The store to add to; without `init`, only one that exists, with a hint where there is none. */
+function openStore(dataDir: string, init: boolean): ReturnType<typeof openTokenStore> {
+  try {
+    return openTokenStore(dataDir, { create: init })
+  } catch (err) {
+    if (!hasErrorCode(err, 'NO_DATA_DIRECTORY')) throw err
+    const hint = `${err.message.replace(/\.$/, '')}; check --data, or pass --init to make a new store there.`
+    throw new EngineError('NO_DATA_DIRECTORY', hint, err.details)
   }
 }
