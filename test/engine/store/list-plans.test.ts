@@ -1,0 +1,30 @@
+import { join } from 'node:path'
+
+import t from 'tap'
+
+import { type Db, openDatabase } from '../../../engine/store/open-database.js'
+import { prepareStatements } from '../../../engine/store/statements.js'
+
+/**
+ * Every statement that reads a page (it has a LIMIT) reads its rows in an index's order and stops
+ * at the limit: SQLite's plan has no temporary B-tree, which would mean reading every row of the
+ * list and sorting it first (a page of 1,000 of 10,000 functions took 90 ms that way, 12 ms in order).
+ */
+t.test('paged statements need no sort', async (t) => {
+  const db = openDatabase(join(t.testdir(), 'tagstone.db'))
+  t.teardown(() => db.close())
+  const prepared: string[] = []
+  // Hears the SQL the statements are made from; the real database prepares each.
+  const prepare = db.prepare.bind(db)
+  const listening = Object.create(db, {
+    prepare: { value: (sql: string) => (prepared.push(sql), prepare(sql)) },
+  }) as Db
+  prepareStatements(listening)
+  const paged = prepared.filter((sql) => /\bLIMIT\b/.test(sql))
+  t.ok(paged.length >= 6, `the paged statements are found (${paged.length})`)
+  for (const sql of paged) {
+    const params = Object.fromEntries([...sql.matchAll(/@(\w+)/g)].map((m) => [m[1], null]))
+    const plan = (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map((r) => r.detail)
+    t.notMatch(plan.join('\n'), /TEMP B-TREE/, `${sql.replace(/\s+/g, ' ').slice(0, 90)}...: ${plan.join('; ')}`)
+  }
+})
