@@ -1,14 +1,15 @@
+import { packRefs } from '../repos/git/refs.js'
 import { repack, type RepackResult } from '../repos/pack/repack.js'
 import type { EngineDeps } from './deps.js'
 
-/** What a background pack did, or why it failed: for the server's log. */
-export type PackReport = (functionId: string, outcome: RepackResult | Error) => void
+/** What a background pack did (objects, and refs moved into `packed-refs`), or why it failed: for the server's log. */
+export type PackReport = (functionId: string, outcome: (RepackResult & { refsPacked: number }) | Error) => void
 
 /**
  * Packs a function's loose objects once its writes have settled: `settleMs` after the last change
  * that wrote to git, with none since. Incremental (`git repack -d` without `-a`): the loose objects
  * go into a pack of their own, and all packs merge into one with a fresh delta search once there are
- * too many. One repository at a time, so requests keep the other core. Safe at any moment for the
+ * too many; then the loose refs go into `packed-refs`. One repository at a time, so requests keep the other core. Safe at any moment for the
  * same reasons as `tagstone admin gc` (see repos/pack/repack.ts); the removal of the loose objects
  * runs under the function's lock, so no write of that function is under way meanwhile.
  */
@@ -48,11 +49,12 @@ export class BackgroundPacker {
   private async pack(functionId: string): Promise<void> {
     if (this.stopped || !(await this.deps.repos.exists(functionId))) return
     try {
-      const result = await repack(this.deps.repos.gitdir(functionId), {
-        all: false,
-        exclusive: (work) => this.deps.locks.run(functionId, work),
-      })
-      this.report(functionId, result)
+      const gitdir = this.deps.repos.gitdir(functionId)
+      const exclusive = <T>(work: () => Promise<T>) => this.deps.locks.run(functionId, work)
+      const result = await repack(gitdir, { all: false, exclusive })
+      // Refs too: under the lock, since every ref write of this process takes it.
+      const refsPacked = result.status === 'busy' ? 0 : await exclusive(() => packRefs(gitdir))
+      this.report(functionId, { ...result, refsPacked })
     } catch (err) {
       this.report(functionId, err instanceof Error ? err : new Error(String(err)))
     }

@@ -44,8 +44,10 @@ export class RepoStore {
   /** Creates an empty bare repository with HEAD on `main`, durably. */
   async create(id: string): Promise<string> {
     const building = join(this.tmpDir, `${id}-${randomBytes(4).toString('hex')}.git`)
-    // Synced as they are made: refs written later into refs/heads must not lose their folder to a power cut.
-    for (const dir of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags']) {
+    // What git needs to call it a repository, no more (no `description`, no `objects/info`): every
+    // file and folder takes a disk block, and a small function's repository is mostly these. Synced as
+    // they are made: refs written later must not lose their folder to a power cut.
+    for (const dir of ['objects/pack', 'refs/heads', 'refs/tags']) {
       await ensureDirectory(join(building, dir))
     }
     await writeFileDurably(join(building, 'HEAD'), 'ref: refs/heads/main\n')
@@ -53,7 +55,6 @@ export class RepoStore {
       join(building, 'config'),
       '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n',
     )
-    await writeFileDurably(join(building, 'description'), `tagstone function ${id}\n`)
     await syncDirectory(building)
     const target = this.gitdir(id)
     await rename(building, target)

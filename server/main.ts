@@ -29,7 +29,8 @@ export async function serve(config: ServeConfig): Promise<void> {
     packAfterMs: config.packAfterMs,
     onPack: (functionId, outcome) => {
       if (outcome instanceof Error) app.log.warn({ functionId, err: outcome }, 'background pack failed')
-      else if (outcome.status === 'packed') app.log.info({ functionId, ...outcome }, 'packed loose objects')
+      else if (outcome.status === 'packed' || outcome.refsPacked > 0)
+        app.log.info({ functionId, ...outcome }, 'packed loose objects and refs')
     },
   })
   const readiness = { stopping: false }

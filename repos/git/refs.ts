@@ -1,14 +1,14 @@
-import { readdir, readFile, unlink } from 'node:fs/promises'
+import { readdir, readFile, rmdir, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 
-import { syncDirectory, writeFileDurably } from '../durable-fs.js'
+import { syncDirectories, syncDirectory, writeFileDurably } from '../durable-fs.js'
 import { resolvePackedRef } from './isomorphic.js'
 import { isOid } from './object-types.js'
 
 /**
  * Refs are written as loose files, atomically and durably. Reads also see `packed-refs` and
- * deletes also drop a packed copy, so a repository whose refs an operator packed with
- * `git pack-refs` still reads and deletes right.
+ * deletes also drop a packed copy, so a repository whose refs were packed (by `packRefs` when its
+ * objects are, or by an operator's `git pack-refs`) still reads and deletes right.
  */
 
 export interface PackedRef {
@@ -111,10 +111,10 @@ async function dropPackedRef(gitdir: string, ref: string): Promise<void> {
  */
 export async function listRefs(gitdir: string, prefix: string | string[]): Promise<Map<string, string>> {
   const dirs = (Array.isArray(prefix) ? prefix : [prefix]).map((p) => p.replace(/\/$/, ''))
-  const [packed, ...loose] = await Promise.all([
-    readPackedRefs(gitdir),
-    ...dirs.map(async (dir) => await listLooseRefs(gitdir, dir)),
-  ])
+  // Loose first, as git reads them: a ref that `packRefs` moves between the two reads is found in
+  // `packed-refs`, which it wrote before removing the loose file.
+  const loose = await Promise.all(dirs.map(async (dir) => await listLooseRefs(gitdir, dir)))
+  const packed = await readPackedRefs(gitdir)
   const out = new Map<string, string>()
   for (const ref of packed) if (dirs.some((dir) => ref.name.startsWith(`${dir}/`))) out.set(ref.name, ref.oid)
   for (const [name, oid] of loose.flat()) out.set(name, oid)
@@ -144,4 +144,58 @@ async function listLooseRefs(gitdir: string, dir: string): Promise<Array<[string
     }),
   )
   return found.flat()
+}
+
+/**
+ * Moves every loose ref into `packed-refs`, as `git pack-refs --all` does, and removes the folders
+ * under `refs/` this leaves empty: a small function's refs then take one file instead of three
+ * files and three folders (4 KiB each on most file systems). Writes recreate the folders they
+ * need. Only while nothing else writes this repository's refs (the engine holds the function's
+ * lock). Safe against a crash at any point: the new `packed-refs` is durable before the first
+ * loose ref goes, and a loose ref left behind names what its packed copy does. The removals are
+ * synced too, or a power cut could bring back a ref deleted after them. Returns the refs moved.
+ */
+export async function packRefs(gitdir: string): Promise<number> {
+  const loose = await listLooseRefs(gitdir, 'refs')
+  if (loose.length === 0) return 0
+  const refs = new Map((await readPackedRefs(gitdir)).map((ref) => [ref.name, ref]))
+  for (const [name, oid] of loose) {
+    const before = refs.get(name)
+    // A peel line stays only while it still belongs to the same tag.
+    refs.set(name, {
+      name,
+      oid,
+      ...(before?.oid === oid && before.peeled ? { peeled: before.peeled } : {}),
+      line: 0,
+      lines: 1,
+    })
+  }
+  const text = [...refs.values()]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((ref) => `${ref.oid} ${ref.name}\n${ref.peeled ? `^${ref.peeled}\n` : ''}`)
+    .join('')
+  await writeFileDurably(join(gitdir, 'packed-refs'), text)
+  await syncDirectory(gitdir)
+  await Promise.all(loose.map(([name]) => unlink(join(gitdir, name))))
+  await syncDirectories(loose.map(([name]) => dirname(join(gitdir, name))))
+  await removeEmptyFolders(join(gitdir, 'refs'))
+  return loose.length
+}
+
+/** Removes the empty folders below `dir` (not `dir` itself), deepest first, each removal synced. */
+async function removeEmptyFolders(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true })
+  let removed = false
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue
+    const below = join(dir, entry.name)
+    await removeEmptyFolders(below)
+    try {
+      await rmdir(below)
+      removed = true
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY') throw err
+    }
+  }
+  if (removed) await syncDirectory(dir)
 }

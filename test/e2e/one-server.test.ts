@@ -1,9 +1,11 @@
 import type { ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import t from 'tap'
 
+import { buildFixture } from '../engine/admin/fixture.js'
+import { gitdirOf } from '../helpers/data-dir.js'
 import { runTagstone, startServe } from '../helpers/tagstone-process.js'
 
 /**
@@ -18,7 +20,7 @@ const exitOf = (child: ChildProcess) =>
   )
 
 t.test('a second serve, fsck --repair and prune refuse a data directory a server holds', async (t) => {
-  const data = t.testdir()
+  const { dataDir: data, functionId } = await buildFixture(t.testdir())
   const first = await startServe(['--data', data, '--no-auth'])
   t.teardown(first.stop)
   const pid = first.child.pid!
@@ -44,6 +46,15 @@ t.test('a second serve, fsck --repair and prune refuse a data directory a server
   ]) {
     t.equal((await runTagstone([...args, '--data', data])).code, 0, `${args.join(' ')} works beside it`)
   }
+  const gc = await runTagstone(['admin', 'gc', '--json', '--data', data])
+  t.equal(gc.code, 0, 'admin gc works beside it')
+  t.ok(
+    (JSON.parse(gc.stdout) as { functions: Array<{ refsPacked: unknown }> }).functions.every(
+      (f) => f.refsPacked === null,
+    ),
+    'but leaves the refs loose: the server may be writing them',
+  )
+  t.ok(readdirSync(join(gitdirOf(data, functionId), 'refs', 'tags')).length > 0, 'the tags are still loose files')
   t.match(first.output(), /Server listening/, 'the first server is undisturbed')
   t.equal((await fetch(`${first.url}/healthz`)).status, 200, 'and still answers')
 })

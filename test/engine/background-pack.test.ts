@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import t from 'tap'
@@ -45,7 +47,11 @@ t.test(
     // Bounded by work, with a generous deadline: the pack runs once the writes have been quiet for a
     // second. A pack removes the loose objects before it reports, so wait for both.
     const deadline = Date.now() + 60_000
-    while ((reports.length === 0 || (await countObjects(gitdir)).count !== 0) && Date.now() < deadline) {
+    const looseRefs = () => readdirSync(join(gitdir, 'refs')).length
+    while (
+      (reports.length === 0 || (await countObjects(gitdir)).count !== 0 || looseRefs() > 0) &&
+      Date.now() < deadline
+    ) {
       await sleep(100)
     }
     const after = await countObjects(gitdir)
@@ -53,6 +59,8 @@ t.test(
     t.ok(after.packs! >= 1, 'in a pack')
     t.equal((await git(gitdir, 'fsck', '--strict', '--no-dangling')).trim(), '', 'git fsck is clean')
     t.match(await git(gitdir, 'tag', '-l'), /v1\nv2\nv3/)
+    t.equal(looseRefs(), 0, 'the refs went into packed-refs, their folders with them')
+    t.match(readFileSync(join(gitdir, 'packed-refs'), 'utf8'), /refs\/heads\/main\n[^]*refs\/tags\/v3\n/)
     // The engine still reads what it wrote, now from the pack.
     t.equal((await engine.downloadVersion(ADMIN, fn.id, 2)).bytes.equals(pkg(2)), true, 'v2 downloads from the pack')
     // Writes go on after a pack: a new version on top of packed history.
@@ -64,7 +72,7 @@ t.test(
     t.ok(packs >= 1 && packs < 7, `fewer packs than writes (${packs} for 7)`)
     for (const [id, outcome] of reports) {
       t.equal(id, fn.id)
-      t.match(outcome, { status: 'packed' })
+      t.match(outcome, { status: 'packed', refsPacked: Number })
     }
     await sleep(1200)
     t.equal(reports.length, packs, 'once stopped, a pending pack never runs')

@@ -10,8 +10,11 @@ t.test('a new repository is whole and valid to git; temp files of cut-off writes
   const store = new RepoStore(t.testdir())
   await store.prepare()
   const gitdir = await store.create('f1')
-  for (const dir of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags'])
-    t.ok(statSync(join(gitdir, dir)).isDirectory(), dir)
+  for (const dir of ['objects/pack', 'refs/heads', 'refs/tags']) t.ok(statSync(join(gitdir, dir)).isDirectory(), dir)
+  // Only what git needs: every file and folder is a disk block, and small functions are mostly these.
+  t.same(readdirSync(gitdir).sort(), ['HEAD', 'config', 'objects', 'refs'], 'no description, hooks or info')
+  t.same(readdirSync(join(gitdir, 'objects')), ['pack'], 'no objects/info')
+  t.equal(await git(gitdir, 'rev-parse', '--is-bare-repository'), 'true', 'git takes it for a bare repository')
   t.equal(await git(gitdir, 'symbolic-ref', 'HEAD'), 'refs/heads/main')
   t.same(readdirSync(store.tmpDir), [], 'nothing left in tmp/')
 

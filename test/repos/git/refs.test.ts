@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import t from 'tap'
 
-import { deleteRef, listRefs, readRef, writeRef } from '../../../repos/git/refs.js'
+import { deleteRef, listRefs, packRefs, readRef, writeRef } from '../../../repos/git/refs.js'
 import { git } from '../../helpers/git.js'
 
 function bareRepoWithTags(dir: string): { gitdir: string; commit: string } {
@@ -56,3 +56,54 @@ t.test('a loose ref over a packed one: deleting removes both, writing creates mi
   await writeRef(gitdir, 'refs/deep/new/ref', commit)
   t.equal(await git(gitdir, 'rev-parse', 'refs/deep/new/ref'), commit)
 })
+
+t.test(
+  'packRefs moves loose refs into packed-refs and drops the emptied folders; git reads the same refs',
+  async (t) => {
+    const { gitdir, commit } = bareRepoWithTags(t.testdir())
+    await git(gitdir, 'update-ref', 'refs/heads/main', commit)
+    for (const name of ['v1', 'v2'])
+      await git(gitdir, '-c', 'user.name=a', '-c', 'user.email=a@b', 'tag', '-a', '-m', name, name, commit)
+    // v1 and v2 packed by git (with peel lines); v3, main and an archive ref loose, main newer than its packed copy.
+    await git(gitdir, 'pack-refs', '--all')
+    await git(gitdir, '-c', 'user.name=a', '-c', 'user.email=a@b', 'tag', '-a', '-m', 'v3', 'v3', commit)
+    const second = (
+      await git(
+        gitdir,
+        '-c',
+        'user.name=a',
+        '-c',
+        'user.email=a@b',
+        'commit-tree',
+        '-p',
+        commit,
+        '-m',
+        'd',
+        '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
+      )
+    )
+      .toString()
+      .trim()
+    await writeRef(gitdir, 'refs/heads/main', second)
+    await writeRef(gitdir, `refs/archives/${second}`, commit)
+    const before = await git(gitdir, 'for-each-ref', '--format=%(objectname) %(refname) %(*objectname)')
+
+    t.equal(await packRefs(gitdir), 3, 'main, v3 and the archive ref moved')
+    t.equal(
+      await git(gitdir, 'for-each-ref', '--format=%(objectname) %(refname) %(*objectname)'),
+      before,
+      'git sees the same refs',
+    )
+    t.same(readdirSync(join(gitdir, 'refs')), [], 'no loose ref, no folder left under refs/')
+    t.match(readFileSync(join(gitdir, 'packed-refs'), 'utf8'), /\^/, 'the peel lines git wrote stay')
+    t.equal(await readRef(gitdir, 'refs/heads/main'), second, 'the loose copy of main won over its older packed one')
+    t.equal((await git(gitdir, 'fsck', '--strict', '--no-dangling')).trim(), '')
+    t.equal(await packRefs(gitdir), 0, 'nothing loose: nothing to do')
+
+    // Writes recreate their folders; deletes still stick.
+    await writeRef(gitdir, 'refs/tags/v4', commit)
+    await deleteRef(gitdir, 'refs/tags/v1')
+    t.same([...(await listRefs(gitdir, 'refs/tags/')).keys()].sort(), ['refs/tags/v2', 'refs/tags/v3', 'refs/tags/v4'])
+    t.equal(await git(gitdir, 'tag', '-l'), 'v2\nv3\nv4')
+  },
+)
