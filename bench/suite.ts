@@ -1,5 +1,6 @@
 import type { Bench } from './bench-row.js'
 import { bench as clone } from './clone.js'
+import { bench as disk } from './disk.js'
 import { bench as gitCore } from './git-core.js'
 import { bench as pack } from './pack.js'
 import { bench as reads } from './reads.js'
@@ -11,6 +12,7 @@ export const SUITE: ReadonlyArray<{ name: string; bench: Bench }> = [
   { name: 'reads', bench: reads },
   { name: 'write-path', bench: writePath },
   { name: 'scale', bench: scale },
+  { name: 'disk', bench: disk },
   { name: 'clone', bench: clone },
   { name: 'pack', bench: pack },
   { name: 'git-core', bench: gitCore },
