@@ -2,14 +2,18 @@ import fs from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join, sep } from 'node:path'
 
-import git from 'isomorphic-git'
-
 import { syncDirectory, writeFileDurably } from '../durable-fs.js'
 
 /**
  * The one module that calls isomorphic-git. It does the jobs `bench/git-core.ts` measured it
  * within 1.5x of our own code for; see `repos/README.md` for the table and the reasons.
  */
+
+/**
+ * isomorphic-git, loaded on first use: its import costs more than the rest of an admin command's
+ * start-up, and most commands and requests never call it.
+ */
+const isomorphicGit = async () => (await import('isomorphic-git')).default
 
 /** isomorphic-git keeps parsed pack indexes and packs here between calls: one for the process. */
 export const isomorphicCache = {}
@@ -45,6 +49,7 @@ export function durableFs(gitdir: string): typeof fs {
  * Measured within 1.5x of our parser for this job, so isomorphic-git does it.
  */
 export async function resolvePackedRef(gitdir: string, ref: string): Promise<string | null> {
+  const git = await isomorphicGit()
   try {
     return await git.resolveRef({ fs, gitdir, ref, depth: 1 })
   } catch {
@@ -58,6 +63,7 @@ export async function resolvePackedRef(gitdir: string, ref: string): Promise<str
  * readable stretch is then found by bisecting on the depth.
  */
 export async function historyLength(gitdir: string, tip: string): Promise<{ commits: number; complete: boolean }> {
+  const git = await isomorphicGit()
   const log = async (depth?: number) =>
     await git.log({ fs, gitdir, ref: tip, cache: isomorphicCache, ...(depth === undefined ? {} : { depth }) })
   try {

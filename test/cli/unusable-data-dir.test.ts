@@ -28,6 +28,11 @@ const ADMIN_COMMANDS: string[][] = [
   ['admin', 'token', 'revoke', '00000000-0000-4000-8000-000000000000'],
 ]
 
+/** A reader, a writer that takes the lock, and the one command that may make a store. */
+const SOME_ADMIN_COMMANDS = ADMIN_COMMANDS.filter(
+  (args) => args.includes('stats') || args.includes('--repair') || args.includes('create'),
+)
+
 async function expectRefused(t: Tap, args: string[], message: RegExp): Promise<void> {
   const started = Date.now()
   const run = await runTagstone(args, { timeoutMs: DEADLINE_MS })
@@ -52,8 +57,9 @@ t.test('a file in the way of the data directory, or of a folder above it', async
   writeFileSync(file, 'not a folder')
   await expectRefused(t, ['serve', '--data', file], /a-file cannot be used: it is a file, not a folder/)
   await expectRefused(t, ['serve', '--data', join(file, 'data')], /a-file is a file, not a folder/)
+  // Every admin command goes through the same check (the /proc case below runs them all); a few here.
   await Promise.all(
-    ADMIN_COMMANDS.map((args) => expectRefused(t, [...args, '--data', file], /it is a file, not a folder/)),
+    SOME_ADMIN_COMMANDS.map((args) => expectRefused(t, [...args, '--data', file], /it is a file, not a folder/)),
   )
 })
 
@@ -66,7 +72,7 @@ t.test('every admin command refuses a data directory it cannot use, and one with
   const empty = join(t.testdir(), 'empty')
   mkdirSync(empty)
   await Promise.all(
-    ADMIN_COMMANDS.filter((args) => !args.includes('create')).map((args) =>
+    SOME_ADMIN_COMMANDS.filter((args) => !args.includes('create')).map((args) =>
       expectRefused(t, [...args, '--data', empty], /No tagstone data in/),
     ),
   )
