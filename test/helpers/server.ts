@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { type Engine, type EngineOptions, openEngine } from '../../engine/engine.js'
 import { buildApp } from '../../server/app.js'
 import type { Authenticate } from '../../server/request-context.js'
+import { gitBasicAuthenticate, tokenAuthenticate } from '../../server/token-auth.js'
 
 export interface RunningServer {
   url: string
@@ -13,12 +14,20 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-/** The real app on a real socket (127.0.0.1, a free port) over a real data directory. */
+/**
+ * The real app on a real socket (127.0.0.1, a free port) over a real data directory. `tokens`:
+ * REST and git authenticate with the engine's own tokens, as `serve` does.
+ */
 export async function startServer(
-  options: Partial<EngineOptions> & { dataDir: string; authenticate?: Authenticate },
+  options: Partial<EngineOptions> & { dataDir: string; authenticate?: Authenticate; tokens?: boolean },
 ): Promise<RunningServer> {
   const engine = await openEngine(options)
-  const app = await buildApp({ engine, ...(options.authenticate ? { authenticate: options.authenticate } : {}) })
+  const auth = options.tokens
+    ? { authenticate: tokenAuthenticate(engine.tokens), authenticateGit: gitBasicAuthenticate(engine.tokens) }
+    : options.authenticate
+      ? { authenticate: options.authenticate }
+      : {}
+  const app = await buildApp({ engine, ...auth })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
   return {

@@ -1,31 +1,19 @@
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 
 import t from 'tap'
 
-import { openEngine } from '../../engine/engine.js'
-import { buildApp } from '../../server/app.js'
-import { gitBasicAuthenticate, tokenAuthenticate } from '../../server/token-auth.js'
 import { runGit } from '../helpers/git.js'
-import { functionForm } from '../helpers/server.js'
+import { functionForm, startServer } from '../helpers/server.js'
 import { makeZip } from '../helpers/zip.js'
 
 const git = (cwd: string, args: string[]) => runGit(args, { cwd })
 
 t.test('git clone with a token as the Basic password, under the same project rules as the API', async (t) => {
   const dir = t.testdir()
-  const engine = await openEngine({ dataDir: join(dir, 'data') })
-  const app = await buildApp({
-    engine,
-    authenticate: tokenAuthenticate(engine.tokens),
-    authenticateGit: gitBasicAuthenticate(engine.tokens),
-  })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  t.teardown(async () => {
-    await app.close()
-    engine.close()
-  })
-  const host = `127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  const server = await startServer({ dataDir: join(dir, 'data'), tokens: true })
+  t.teardown(server.close)
+  const { engine } = server
+  const host = server.url.replace('http://', '')
   const owner = engine.tokens.createToken({ projectId: 'alpha' }).token
   const otherMember = engine.tokens.createToken({ projectId: 'beta' }).token
   const otherAdmin = engine.tokens.createToken({ projectId: 'beta', role: 'admin' }).token

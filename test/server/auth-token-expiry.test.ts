@@ -1,13 +1,9 @@
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 
 import t from 'tap'
 
-import { openEngine } from '../../engine/engine.js'
-import { buildApp } from '../../server/app.js'
-import { gitBasicAuthenticate, tokenAuthenticate } from '../../server/token-auth.js'
 import { runGit } from '../helpers/git.js'
-import { functionForm } from '../helpers/server.js'
+import { functionForm, startServer } from '../helpers/server.js'
 import { makeZip } from '../helpers/zip.js'
 
 const basic = (token: string) => `Basic ${Buffer.from(`x:${token}`).toString('base64')}`
@@ -16,18 +12,14 @@ t.test('an expired token is 401 TOKEN_EXPIRED on REST and git alike, proven befo
   const dir = t.testdir()
   // The server's clock, moved forward by the test: no waiting, no race with a real expiry.
   let ahead = 0
-  const engine = await openEngine({ dataDir: join(dir, 'data'), now: () => new Date(Date.now() + ahead) })
-  const app = await buildApp({
-    engine,
-    authenticate: tokenAuthenticate(engine.tokens),
-    authenticateGit: gitBasicAuthenticate(engine.tokens),
+  const server = await startServer({
+    dataDir: join(dir, 'data'),
+    now: () => new Date(Date.now() + ahead),
+    tokens: true,
   })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  t.teardown(async () => {
-    await app.close()
-    engine.close()
-  })
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  t.teardown(server.close)
+  const { engine } = server
+  const base = server.url
   const forever = engine.tokens.createToken({ projectId: 'alpha' })
   const used = engine.tokens.createToken({ projectId: 'alpha', expiresInMs: 60_000 })
   const unused = engine.tokens.createToken({ projectId: 'alpha', expiresInMs: 60_000 })
