@@ -29,8 +29,17 @@ export const DEFAULT_DELTA_SEARCH: DeltaSearchOptions = {
 /**
  * A clone or fetch of a repository with loose objects (written since its last pack): those are
  * searched, a few seconds at most on one request (the pack is cached for the next), the rest reused.
+ * A window of 2, not 10: in the search's order (type, path, size) a version's file sits next to the
+ * versions nearest it in size, so the nearest bases already give the small deltas. Measured on 100
+ * versions of a 1 MiB package (bench/pack.ts): the same bytes sent as with 10 (1.08x C git), cold
+ * clone 2.1x C git instead of 3.6x. Packing (`admin gc`, background) still searches with 10.
  */
-export const SERVING_DELTA_SEARCH: DeltaSearchOptions = { ...DEFAULT_DELTA_SEARCH, budgetMs: 5_000, reusePacked: true }
+export const SERVING_DELTA_SEARCH: DeltaSearchOptions = {
+  ...DEFAULT_DELTA_SEARCH,
+  window: 2,
+  budgetMs: 5_000,
+  reusePacked: true,
+}
 
 /** One object as the search sees it: its content is read by the caller, in the search's order. */
 export interface SearchObject extends PlannedObject {
