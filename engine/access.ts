@@ -70,6 +70,9 @@ export function findVersion(
   raw: string | number,
   access: Access,
 ): VersionView {
+  const found = findVisibleVersion(deps, ctx, functionId, raw, access)
+  if (found) return found
+  // Not found, or not to be shown: the same checks one by one, for the error each failure gets.
   const fn = findFunction(deps, ctx, functionId, access)
   const n = parseVersionNumber(raw)
   const row = deps.sql.liveVersion({ function_id: fn.id, version_number: n })
@@ -79,4 +82,29 @@ export function findVersion(
       version: n,
     })
   return row
+}
+
+/**
+ * The way nearly every version read ends: the version and its function's state and project in one
+ * query. Undefined for anything else (no such version, a function not shown to `ctx`, a number
+ * that does not parse), which `findVersion` then looks at step by step.
+ */
+function findVisibleVersion(
+  deps: EngineDeps,
+  ctx: RequestContext,
+  functionId: string,
+  raw: string | number,
+  access: Access,
+): VersionView | undefined {
+  const id = requireUuid(functionId, 'function id')
+  let n: number
+  try {
+    n = parseVersionNumber(raw)
+  } catch {
+    return undefined
+  }
+  const row = deps.sql.liveVersionOfActiveFunction({ function_id: id, version_number: n })
+  if (!row) return undefined
+  const shown = row.function_project_id === ctx.projectId || (access === 'read' && ctx.role === 'admin')
+  return shown ? row : undefined
 }

@@ -27,6 +27,11 @@ const VERSION_VIEW = `SELECT v.*, p.md5sum, p.sha256, p.size FROM versions v
   JOIN packages p ON p.function_id = v.function_id AND p.commit_oid = v.commit_oid`
 const LIVE_VERSION = `${VERSION_VIEW}
   WHERE v.function_id = @function_id AND v.version_number = @version_number AND v.state = 'live'`
+/** The live version with the project of its function, only while that function is active: a read's one query. */
+const LIVE_VERSION_OF_ACTIVE_FUNCTION = `SELECT v.*, p.md5sum, p.sha256, p.size, f.project_id AS function_project_id
+  FROM versions v JOIN packages p ON p.function_id = v.function_id AND p.commit_oid = v.commit_oid
+  JOIN functions f ON f.id = v.function_id AND f.state = 'active'
+  WHERE v.function_id = @function_id AND v.version_number = @version_number AND v.state = 'live'`
 // A function is shown with its head package and newest live version, so a list is one query.
 const FUNCTION_VIEW = `SELECT f.*, p.md5sum, p.commit_oid AS package_commit, p.tree_oid AS package_tree,
   coalesce((SELECT max(version_number) FROM versions WHERE function_id = f.id AND state = 'live'), 0) AS latest_version
@@ -63,6 +68,9 @@ export function prepareReadStatements(db: Db) {
     ),
 
     liveVersion: one<VersionView, VersionKey>(LIVE_VERSION),
+    liveVersionOfActiveFunction: one<VersionView & { function_project_id: string }, VersionKey>(
+      LIVE_VERSION_OF_ACTIVE_FUNCTION,
+    ),
     liveVersionOrThrow: getOne<VersionView, VersionKey>('liveVersion', LIVE_VERSION),
     /** A page of live versions after number `after` (0: from the start), ascending. */
     liveVersionsUp: all<VersionView, OfFunction & { after: number; limit: number }>(
