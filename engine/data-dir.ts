@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 
@@ -85,7 +86,8 @@ export function prepareDataDir(dataDir: string, options: { create?: boolean } = 
   if (!stats.isDirectory()) throw unusable(dataDir, 'it is a file, not a folder')
   // A probe rather than access(2): root passes access checks on folders it still cannot write
   // (read-only mounts, /proc), and SQLite's own failure would come later and say less.
-  const probe = join(dataDir, `.probe-${process.pid}`)
+  // Random, not the pid: in a container every start is pid 1, and a probe left by a kill must not block the next.
+  const probe = join(dataDir, `.probe-${randomBytes(6).toString('hex')}`)
   try {
     closeSync(openSync(probe, 'wx'))
     unlinkSync(probe)
