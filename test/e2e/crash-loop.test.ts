@@ -21,11 +21,12 @@ import { makeZip } from '../helpers/zip.js'
  * and `git fsck` must find nothing wrong.
  */
 
-const KILLS = 30
+/** 20 in the test suite; `npm run soak` asks for 200 through TAGSTONE_CRASH_KILLS. */
+const KILLS = Number(process.env.TAGSTONE_CRASH_KILLS ?? 20)
 /** Traffic the run waits for before it stops killing: the proof needs some of each kind of write. */
 const ENOUGH = 5
 /** A guard, not the plan: the work normally takes a fraction of it. A slow machine stops here and reports. */
-const BUDGET_MS = 200_000
+const BUDGET_MS = Math.max(200_000, KILLS * 10_000)
 const FUNCTIONS = 2
 const WORKERS_PER_FUNCTION = 2
 
