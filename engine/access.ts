@@ -25,10 +25,13 @@ export function findFunctionView(deps: EngineDeps, ctx: RequestContext, id: stri
 }
 
 function visible<Row extends FunctionRow>(row: Row | undefined, ctx: RequestContext, id: string, access: Access): Row {
-  if (!row || row.state !== 'active') throw notFound(id)
-  if (row.project_id === ctx.projectId) return row
-  if (access === 'read' && ctx.role === 'admin') return row
-  throw notFound(id)
+  if (!row || row.state !== 'active' || !mayUse(ctx, row.project_id, access)) throw notFound(id)
+  return row
+}
+
+/** The one rule: a project's own functions for anything; an admin may also read any other's. */
+function mayUse(ctx: RequestContext, projectId: string, access: Access): boolean {
+  return projectId === ctx.projectId || (access === 'read' && ctx.role === 'admin')
 }
 
 /** Deleting another project's function is refused outright for an admin (it can see it), hidden for a member. */
@@ -105,6 +108,5 @@ function findVisibleVersion(
   }
   const row = deps.sql.liveVersionOfActiveFunction({ function_id: id, version_number: n })
   if (!row) return undefined
-  const shown = row.function_project_id === ctx.projectId || (access === 'read' && ctx.role === 'admin')
-  return shown ? row : undefined
+  return mayUse(ctx, row.function_project_id, access) ? row : undefined
 }

@@ -9,9 +9,10 @@ export type PackReport = (functionId: string, outcome: (RepackResult & { refsPac
  * Packs a function's loose objects once its writes have settled: `settleMs` after the last change
  * that wrote to git, with none since. Incremental (`git repack -d` without `-a`): the loose objects
  * go into a pack of their own, and all packs merge into one with a fresh delta search once there are
- * too many; then the loose refs go into `packed-refs`. One repository at a time, so requests keep the other core. Safe at any moment for the
- * same reasons as `tagstone admin gc` (see repos/pack/repack.ts); the removal of the loose objects
- * runs under the function's lock, so no write of that function is under way meanwhile.
+ * too many; then the loose refs go into `packed-refs`. One repository at a time, so requests keep
+ * the other core. Safe at any moment for the same reasons as `tagstone admin gc` (see
+ * repos/pack/repack.ts); the removal of the loose objects and the move of the refs run under the
+ * function's lock, so no write of that function is under way meanwhile.
  */
 export class BackgroundPacker {
   private readonly due = new Map<string, NodeJS.Timeout>()

@@ -175,25 +175,32 @@ export class TokenStore {
     const hash = sha256(secret)
     const key = hash.toString('hex')
     this.dropProvenIfStale()
-    const hit = this.proven.get(key)
-    if (hit) {
-      if (hit.expiresAt !== null && this.now().getTime() >= hit.expiresAt) {
-        this.proven.delete(key)
-        throw tokenExpired(new Date(hit.expiresAt))
-      }
-      return hit.ctx
+    let proven = this.proven.get(key)
+    if (!proven) {
+      proven = this.lookUp(key, hash)
+      if (!proven) return null
+      this.keepProven(key, proven)
     }
-    // The lookup prefix only narrows the search; the whole hash decides, compared in constant time.
+    // Checked on every call, cached or not: a token proven before it expired fails on its next request.
+    if (proven.expiresAt !== null && this.now().getTime() >= proven.expiresAt) {
+      this.proven.delete(key)
+      throw tokenExpired(new Date(proven.expiresAt))
+    }
+    return proven.ctx
+  }
+
+  /**
+   * The live token whose secret hashes to `hash`. The lookup prefix only narrows the search; the
+   * whole hash decides, compared in constant time.
+   */
+  private lookUp(key: string, hash: Buffer): ProvenToken | undefined {
     for (const row of this.sql.liveTokensByLookup({ lookup: key.slice(0, 16) })) {
       if (timingSafeEqual(Buffer.from(row.hash, 'hex'), hash)) {
-        const expiresAt = row.expires_at === null ? null : parseTime(row.expires_at).getTime()
-        if (expiresAt !== null && this.now().getTime() >= expiresAt) throw tokenExpired(new Date(expiresAt))
         const ctx = Object.freeze({ projectId: row.project_id, role: row.role, actor: row.id })
-        this.keepProven(key, { ctx, expiresAt })
-        return ctx
+        return { ctx, expiresAt: row.expires_at === null ? null : parseTime(row.expires_at).getTime() }
       }
     }
-    return null
+    return undefined
   }
 
   private dropProvenIfStale(): void {

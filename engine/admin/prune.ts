@@ -53,6 +53,7 @@ export async function prune(dataDir: string, request: PruneRequest): Promise<Pru
       )(),
     }))
   }
+  // An admin command never makes a store: a mistyped --data is an error, as for the others.
   existingDatabasePath(dataDir)
   const engine = await openEngine({ dataDir, holder: 'tagstone admin prune' })
   try {

@@ -158,21 +158,14 @@ async function listLooseRefs(gitdir: string, dir: string): Promise<Array<[string
 export async function packRefs(gitdir: string): Promise<number> {
   const loose = await listLooseRefs(gitdir, 'refs')
   if (loose.length === 0) return 0
-  const refs = new Map((await readPackedRefs(gitdir)).map((ref) => [ref.name, ref]))
-  for (const [name, oid] of loose) {
-    const before = refs.get(name)
-    // A peel line stays only while it still belongs to the same tag.
-    refs.set(name, {
-      name,
-      oid,
-      ...(before?.oid === oid && before.peeled ? { peeled: before.peeled } : {}),
-      line: 0,
-      lines: 1,
-    })
-  }
-  const text = [...refs.values()]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((ref) => `${ref.oid} ${ref.name}\n${ref.peeled ? `^${ref.peeled}\n` : ''}`)
+  const refs = new Map<string, { oid: string; peeled?: string }>(
+    (await readPackedRefs(gitdir)).map((ref) => [ref.name, ref]),
+  )
+  // Loose wins; a peel line stays only while it still belongs to the same tag.
+  for (const [name, oid] of loose) if (refs.get(name)?.oid !== oid) refs.set(name, { oid })
+  const text = [...refs]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, ref]) => `${ref.oid} ${name}\n${ref.peeled ? `^${ref.peeled}\n` : ''}`)
     .join('')
   await writeFileDurably(join(gitdir, 'packed-refs'), text)
   await syncDirectory(gitdir)
