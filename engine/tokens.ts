@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hash as digestOf, randomBytes, timingSafeEqual } from 'node:crypto'
 
 import { CLI_ACTOR, type RequestContext } from './context.js'
 import { EngineError } from './errors.js'
@@ -46,7 +46,7 @@ const PREFIX = 'tgs_'
 const SECRET_LENGTH = PREFIX.length + 43
 const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 
-const sha256 = (secret: string) => createHash('sha256').update(secret, 'utf8').digest()
+const sha256 = (secret: string) => digestOf('sha256', secret, 'buffer')
 
 /**
  * Bytes the cache of proven tokens may hold, at about 256 bytes an entry (a 64-digit hex key and

@@ -161,4 +161,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX aliases_by_project ON aliases (project_id, created_at, name);
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- A function is shown with its newest live version, so a page of 1,000 functions looks it up
+      -- 1,000 times: with this index that is the last entry of the function's live versions, one
+      -- step down, instead of a walk over all of its versions.
+      CREATE INDEX live_versions ON versions (function_id, version_number) WHERE state = 'live';
+    `,
+  },
 ]

@@ -33,7 +33,7 @@ const LIVE_VERSION_OF_ACTIVE_FUNCTION = `SELECT v.*, p.md5sum, p.sha256, p.size,
   JOIN functions f ON f.id = v.function_id AND f.state = 'active'
   WHERE v.function_id = @function_id AND v.version_number = @version_number AND v.state = 'live'`
 // A function is shown with its head package and newest live version, so a list is one query.
-const FUNCTION_VIEW = `SELECT f.*, p.md5sum, p.commit_oid AS package_commit, p.tree_oid AS package_tree,
+export const FUNCTION_VIEW = `SELECT f.*, p.md5sum, p.commit_oid AS package_commit, p.tree_oid AS package_tree,
   coalesce((SELECT max(version_number) FROM versions WHERE function_id = f.id AND state = 'live'), 0) AS latest_version
   FROM functions f LEFT JOIN packages p ON p.function_id = f.id AND p.commit_oid = f.head_commit`
 /** Whether alias \`a\` routes to version \`n\`: as its version, or as one of its weighted extras. */
