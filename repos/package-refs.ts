@@ -1,4 +1,4 @@
-import { deleteRef, readRef, writeRef } from './git/refs.js'
+import { deleteRef, readRef, writeRef, writeRefs } from './git/refs.js'
 import { readObject } from './read-object.js'
 
 export const MAIN_REF = 'refs/heads/main'
@@ -10,10 +10,15 @@ export async function readMain(gitdir: string): Promise<string | null> {
   return readRef(gitdir, MAIN_REF)
 }
 
-/** Publishes an upload: the archive ref first, so `main` never names a commit without its archive. */
+/**
+ * Publishes an upload: the archive ref first, so `main` never names a commit without its archive
+ * (for a crash before both are durable, recovery undoes the upload).
+ */
 export async function publishPackage(gitdir: string, p: { commit: string; archiveBlob: string }): Promise<void> {
-  await writeRef(gitdir, archiveRef(p.commit), p.archiveBlob)
-  await writeRef(gitdir, MAIN_REF, p.commit)
+  await writeRefs(gitdir, [
+    [archiveRef(p.commit), p.archiveBlob],
+    [MAIN_REF, p.commit],
+  ])
 }
 
 /** Undoes `publishPackage` of `commit`, putting `main` back on `previous` (or removing it). */

@@ -14,13 +14,12 @@ interface Dir {
 }
 
 const MODES = { file: '100644', executable: '100755', symlink: '120000' } as const
-/** Concurrent blob writes: enough to overlap fsyncs without a storm of open files. */
-const WRITE_CONCURRENCY = 16
 
 /**
  * Writes the package's blobs, trees, the archive blob and a commit on top of
- * `parent`, all durable. Moves no ref: until a ref names them these objects are
- * unreachable garbage, which is what makes a crash here harmless.
+ * `parent`, all durable, in one round of fsyncs (ids are known before the files
+ * are written: `ObjectWriter.add`). Moves no ref: until a ref names them these
+ * objects are unreachable garbage, which is what makes a crash here harmless.
  */
 export async function writePackageCommit(
   gitdir: string,
@@ -28,19 +27,14 @@ export async function writePackageCommit(
 ): Promise<PackageCommit> {
   const writer = new ObjectWriter(gitdir)
   const root: Dir = { files: [], dirs: new Map() }
-  const pending = [...p.files]
-  const workers = Array.from({ length: WRITE_CONCURRENCY }, async () => {
-    for (let file = pending.shift(); file; file = pending.shift()) {
-      const oid = await writer.write('blob', file.content)
-      const parts = file.path.split('/')
-      const name = parts.pop() as string
-      dirFor(root, parts).files.push({ mode: MODES[file.kind], name, oid })
-    }
-  })
-  await Promise.all(workers)
-  const tree = await writeDir(writer, root)
-  const archiveBlob = await writer.write('blob', p.archive)
-  const commit = await writer.write('commit', commitOn(tree, p))
+  for (const file of p.files) {
+    const parts = file.path.split('/')
+    const name = parts.pop() as string
+    dirFor(root, parts).files.push({ mode: MODES[file.kind], name, oid: writer.add('blob', file.content) })
+  }
+  const tree = addDir(writer, root)
+  const archiveBlob = writer.add('blob', p.archive)
+  const commit = writer.add('commit', commitOn(tree, p))
   await writer.flush()
   return { commit, tree, archiveBlob }
 }
@@ -79,8 +73,8 @@ function dirFor(root: Dir, parts: string[]): Dir {
   return dir
 }
 
-async function writeDir(writer: ObjectWriter, dir: Dir): Promise<string> {
+function addDir(writer: ObjectWriter, dir: Dir): string {
   const entries = [...dir.files]
-  for (const [name, sub] of dir.dirs) entries.push({ mode: TREE_MODE, name, oid: await writeDir(writer, sub) })
-  return writer.write('tree', formatTree(entries))
+  for (const [name, sub] of dir.dirs) entries.push({ mode: TREE_MODE, name, oid: addDir(writer, sub) })
+  return writer.add('tree', formatTree(entries))
 }

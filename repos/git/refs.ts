@@ -1,7 +1,7 @@
 import { readdir, readFile, rmdir, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 
-import { syncDirectories, syncDirectory, writeFileDurably } from '../durable-fs.js'
+import { stageFileDurably, syncDirectories, syncDirectory, writeFileDurably } from '../durable-fs.js'
 import { resolvePackedRef } from './isomorphic.js'
 import { isOid } from './object-types.js'
 
@@ -65,10 +65,28 @@ export async function readRef(gitdir: string, ref: string): Promise<string | nul
 }
 
 export async function writeRef(gitdir: string, ref: string, oid: string): Promise<void> {
-  const path = join(gitdir, ref)
-  // Not beside the ref: a leftover `refs/heads/main.tmp-x` would be a broken ref to git.
-  await writeFileDurably(path, `${oid}\n`, { dir: gitdir, prefix: 'tmp_ref_' })
-  await syncDirectory(dirname(path))
+  await writeRefs(gitdir, [[ref, oid]])
+}
+
+/**
+ * Writes refs durably in two rounds of fsyncs, however many: every file is staged (written and
+ * fsynced) at once, each is renamed into place in the order given, so a reader sees them appear
+ * in that order, and then their folders are synced at once. Power loss before that last sync may
+ * keep a later rename and lose an earlier one, so a caller must be able to undo the lot: every
+ * operation moves refs between its reserve and its confirm, and recovery undoes what was not
+ * confirmed.
+ */
+export async function writeRefs(
+  gitdir: string,
+  refs: ReadonlyArray<readonly [ref: string, oid: string]>,
+): Promise<void> {
+  const paths = refs.map(([ref]) => join(gitdir, ref))
+  const places = await Promise.all(
+    // Not beside the ref: a leftover `refs/heads/main.tmp-x` would be a broken ref to git.
+    refs.map(([, oid], i) => stageFileDurably(paths[i]!, `${oid}\n`, { dir: gitdir, prefix: 'tmp_ref_' })),
+  )
+  for (const place of places) await place()
+  await syncDirectories(paths.map((path) => dirname(path)))
 }
 
 export async function deleteRef(gitdir: string, ref: string): Promise<void> {
