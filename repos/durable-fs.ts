@@ -101,7 +101,14 @@ export async function stageFileDurably(
     throw err
   }
   closeSync(fd)
-  return async () => await rename(tmp, path)
+  return async () => {
+    try {
+      await rename(tmp, path)
+    } catch (err) {
+      await unlink(tmp).catch(() => {})
+      throw err
+    }
+  }
 }
 
 /** Makes a directory's entries (creations, renames, removals) durable. */

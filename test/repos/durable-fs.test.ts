@@ -29,3 +29,11 @@ t.test('a write can keep its temporary file elsewhere, and leaves nothing there'
   t.same(readdirSync(root).sort(), ['refs'])
   t.same(readdirSync(join(root, 'refs', 'heads')), ['main'])
 })
+
+t.test('a large file (written from the thread pool) arrives whole', async (t) => {
+  const path = join(t.testdir(), 'big')
+  const data = Buffer.alloc(3 * 1024 * 1024 + 7, 'x')
+  data.write('end', data.length - 3)
+  await writeFileDurably(path, data)
+  t.ok(readFileSync(path).equals(data))
+})

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 import t from 'tap'
 
-import { deleteRef, listRefs, packRefs, readRef, writeRef } from '../../../repos/git/refs.js'
+import { deleteRef, listRefs, packRefs, readRef, writeRef, writeRefs } from '../../../repos/git/refs.js'
 import { git } from '../../helpers/git.js'
 
 function bareRepoWithTags(dir: string): { gitdir: string; commit: string } {
@@ -107,3 +107,18 @@ t.test(
     t.equal(await git(gitdir, 'tag', '-l'), 'v2\nv3\nv4')
   },
 )
+
+t.test('writeRefs writes several refs in new and existing folders, leaving no temporary file', async (t) => {
+  const { gitdir, commit } = bareRepoWithTags(t.testdir())
+  await writeRefs(gitdir, [
+    ['refs/archives/' + commit, commit],
+    ['refs/heads/main', commit],
+  ])
+  t.equal(await readRef(gitdir, 'refs/heads/main'), commit)
+  t.equal(await readRef(gitdir, `refs/archives/${commit}`), commit)
+  t.equal(await git(gitdir, 'rev-parse', 'main'), commit, 'git reads them')
+  t.notOk(
+    readdirSync(gitdir).some((name) => name.startsWith('tmp_ref_')),
+    'no temporary file is left',
+  )
+})
