@@ -3,6 +3,7 @@ import type { EngineDeps } from './deps.js'
 import { EngineError } from './errors.js'
 import { requireUuid } from './ids.js'
 import type { FunctionRow, FunctionView, VersionView } from './store/rows.js'
+import type { VersionKey } from './version-records.js'
 
 /**
  * How a call means to use a function:
@@ -99,6 +100,30 @@ function findVisibleVersion(
   raw: string | number,
   access: Access,
 ): VersionView | undefined {
+  return visibleVersionRow(ctx, functionId, raw, access, deps.sql.liveVersionOfActiveFunction)
+}
+
+/**
+ * The (id, revision) of live version N when `ctx` may see it for `access`: all a show reads when
+ * `VersionRecords` has the answer. Undefined where `findVersion` would throw.
+ */
+export function findVisibleVersionKey(
+  deps: EngineDeps,
+  ctx: RequestContext,
+  functionId: string,
+  raw: string | number,
+  access: Access,
+): VersionKey | undefined {
+  return visibleVersionRow(ctx, functionId, raw, access, deps.sql.liveVersionKeyOfActiveFunction)
+}
+
+function visibleVersionRow<Row extends { function_project_id: string }>(
+  ctx: RequestContext,
+  functionId: string,
+  raw: string | number,
+  access: Access,
+  read: (key: { function_id: string; version_number: number }) => Row | undefined,
+): Row | undefined {
   const id = requireUuid(functionId, 'function id')
   let n: number
   try {
@@ -106,7 +131,7 @@ function findVisibleVersion(
   } catch {
     return undefined
   }
-  const row = deps.sql.liveVersionOfActiveFunction({ function_id: id, version_number: n })
+  const row = read({ function_id: id, version_number: n })
   if (!row) return undefined
   return mayUse(ctx, row.function_project_id, access) ? row : undefined
 }

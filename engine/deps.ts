@@ -6,6 +6,7 @@ import type { FunctionLocks } from './function-locks.js'
 import type { Limits } from './limits.js'
 import type { Db } from './store/open-database.js'
 import type { Statements } from './store/statements.js'
+import type { VersionRecords } from './version-records.js'
 
 /** What every engine operation works with; built once by `openEngine`. */
 export interface EngineDeps {
@@ -17,6 +18,8 @@ export interface EngineDeps {
   limits: Limits
   locks: FunctionLocks
   archives: ArchiveCache
+  /** Version answers already built, by id and revision. */
+  versionRecords: VersionRecords
   /** Packs each function's loose objects once its writes settle (a no-op unless `packAfterMs` was given). */
   packer: BackgroundPacker
   now: () => Date

@@ -18,6 +18,7 @@ import { unwritableReason } from './readiness.js'
 import { openDatabase } from './store/open-database.js'
 import { prepareStatements } from './store/statements.js'
 import { TokenStore } from './tokens.js'
+import { VersionRecords } from './version-records.js'
 import * as versions from './versions.js'
 
 export interface EngineOptions {
@@ -113,9 +114,9 @@ export class Engine {
     return this.deps.limits
   }
 
-  /** Hits, misses and bytes of every cache: the git server's and the package archives'. */
+  /** Hits, misses and bytes of every cache: the git server's, the package archives' and the version answers'. */
   stats(): EngineStats {
-    return { caches: [...this.deps.git.cacheStats(), this.deps.archives.stats()] }
+    return { caches: [...this.deps.git.cacheStats(), this.deps.archives.stats(), this.deps.versionRecords.stats()] }
   }
 
   /**
@@ -174,6 +175,7 @@ async function openDeps(options: EngineOptions): Promise<EngineDeps> {
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       locks,
       archives: new ArchiveCache(options.archiveCacheBytes ?? 128 * 1024 * 1024),
+      versionRecords: new VersionRecords(),
       packer: new BackgroundPacker({ repos, locks }, options.packAfterMs ?? 0, options.onPack),
       now: options.now ?? (() => new Date()),
     }

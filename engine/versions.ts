@@ -1,4 +1,4 @@
-import { findFunction, findVersion, parseVersionNumber, requireAdmin } from './access.js'
+import { findFunction, findVersion, findVisibleVersionKey, parseVersionNumber, requireAdmin } from './access.js'
 import type { RequestContext } from './context.js'
 import type { EngineDeps } from './deps.js'
 import type { FieldValue } from './function-fields.js'
@@ -38,16 +38,17 @@ export function listVersions(
   if (dir !== 'asc' && dir !== 'desc') throw invalidPaging('sort_dir', "must be 'asc' or 'desc'")
   // A marker need not exist any more: a deleted version still has its place in the order.
   const marker = page.marker === undefined ? undefined : versionMarker(page.marker)
-  const rows =
-    dir === 'asc'
-      ? deps.sql.liveVersionsUp({ function_id: fn.id, after: marker ?? 0, limit: sqlLimit(limit) })
-      : deps.sql.liveVersionsDown({
-          function_id: fn.id,
-          before: marker ?? Number.MAX_SAFE_INTEGER,
-          limit: sqlLimit(limit),
-        })
-  return pageOf(rows, limit, (v) => String(v.version_number), presentVersion)
+  const of = { function_id: fn.id, limit: sqlLimit(limit) }
+  const up = { ...of, after: marker ?? 0 }
+  const down = { ...of, before: marker ?? Number.MAX_SAFE_INTEGER }
+  const keys = dir === 'asc' ? deps.sql.liveVersionKeysUp(up) : deps.sql.liveVersionKeysDown(down)
+  const shown = pageOf(keys, limit, markerOfVersion, (k) => k)
+  const rows = () => (dir === 'asc' ? deps.sql.liveVersionsUp(up) : deps.sql.liveVersionsDown(down))
+  return { ...shown, items: deps.versionRecords.of(shown.items, () => rows().slice(0, shown.items.length)) }
 }
+
+/** A page's marker: the number of its last version. */
+const markerOfVersion = (v: { version_number: number }) => String(v.version_number)
 
 function versionMarker(raw: string): number {
   const n = /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : NaN
@@ -61,7 +62,9 @@ export function getVersion(
   functionId: string,
   n: string | number,
 ): VersionRecord {
-  return presentVersion(findVersion(deps, ctx, functionId, n, 'read'))
+  const key = findVisibleVersionKey(deps, ctx, functionId, n, 'read')
+  const read = () => findVersion(deps, ctx, functionId, n, 'read')
+  return key ? deps.versionRecords.of([key], () => [read()])[0]! : presentVersion(read())
 }
 
 /** The version's package, byte for byte as uploaded; a detached version is attached again. */

@@ -16,6 +16,8 @@ type FunctionKey = Pick<FunctionRow, 'id'>
 type OfFunction = Pick<VersionRow, 'function_id'>
 type VersionKey = Pick<VersionRow, 'function_id' | 'version_number'>
 type PackageKey = Pick<PackageRow, 'function_id' | 'commit_oid'>
+type LiveVersionsUp = OfFunction & { after: number; limit: number }
+type LiveVersionsDown = OfFunction & { before: number; limit: number }
 
 const FUNCTION_BY_ID = `SELECT * FROM functions WHERE id = @id`
 const PACKAGE_BY_COMMIT = `SELECT * FROM packages WHERE function_id = @function_id AND commit_oid = @commit_oid`
@@ -32,6 +34,16 @@ const LIVE_VERSION_OF_ACTIVE_FUNCTION = `SELECT v.*, p.md5sum, p.sha256, p.size,
   FROM versions v JOIN packages p ON p.function_id = v.function_id AND p.commit_oid = v.commit_oid
   JOIN functions f ON f.id = v.function_id AND f.state = 'active'
   WHERE v.function_id = @function_id AND v.version_number = @version_number AND v.state = 'live'`
+/** The same, reading only what names the version's answer (VersionRecords has the rest). */
+const LIVE_VERSION_KEY_OF_ACTIVE_FUNCTION = `SELECT v.id, v.revision, f.project_id AS function_project_id
+  FROM versions v JOIN functions f ON f.id = v.function_id AND f.state = 'active'
+  WHERE v.function_id = @function_id AND v.version_number = @version_number AND v.state = 'live'`
+const LIVE_VERSIONS_UP = `WHERE v.function_id = @function_id AND v.state = 'live' AND v.version_number > @after
+  ORDER BY v.version_number LIMIT @limit`
+const LIVE_VERSIONS_DOWN = `WHERE v.function_id = @function_id AND v.state = 'live' AND v.version_number < @before
+  ORDER BY v.version_number DESC LIMIT @limit`
+const VERSION_KEYS = `SELECT v.id, v.revision, v.version_number FROM versions v`
+type VersionKeyRow = Pick<VersionRow, 'id' | 'revision' | 'version_number'>
 // A function is shown with its head package and newest live version, so a list is one query.
 export const FUNCTION_VIEW = `SELECT f.*, p.md5sum, p.commit_oid AS package_commit, p.tree_oid AS package_tree,
   coalesce((SELECT max(version_number) FROM versions WHERE function_id = f.id AND state = 'live'), 0) AS latest_version
@@ -71,17 +83,18 @@ export function prepareReadStatements(db: Db) {
     liveVersionOfActiveFunction: one<VersionView & { function_project_id: string }, VersionKey>(
       LIVE_VERSION_OF_ACTIVE_FUNCTION,
     ),
+    liveVersionKeyOfActiveFunction: one<
+      Pick<VersionRow, 'id' | 'revision'> & { function_project_id: string },
+      VersionKey
+    >(LIVE_VERSION_KEY_OF_ACTIVE_FUNCTION),
     liveVersionOrThrow: getOne<VersionView, VersionKey>('liveVersion', LIVE_VERSION),
     /** A page of live versions after number `after` (0: from the start), ascending. */
-    liveVersionsUp: all<VersionView, OfFunction & { after: number; limit: number }>(
-      `${VERSION_VIEW} WHERE v.function_id = @function_id AND v.state = 'live' AND v.version_number > @after
-      ORDER BY v.version_number LIMIT @limit`,
-    ),
+    liveVersionsUp: all<VersionView, LiveVersionsUp>(`${VERSION_VIEW} ${LIVE_VERSIONS_UP}`),
+    /** The same page, only what names each answer: from the `live_versions` index alone. */
+    liveVersionKeysUp: all<VersionKeyRow, LiveVersionsUp>(`${VERSION_KEYS} ${LIVE_VERSIONS_UP}`),
     /** A page of live versions below number `before`, descending. */
-    liveVersionsDown: all<VersionView, OfFunction & { before: number; limit: number }>(
-      `${VERSION_VIEW} WHERE v.function_id = @function_id AND v.state = 'live' AND v.version_number < @before
-      ORDER BY v.version_number DESC LIMIT @limit`,
-    ),
+    liveVersionsDown: all<VersionView, LiveVersionsDown>(`${VERSION_VIEW} ${LIVE_VERSIONS_DOWN}`),
+    liveVersionKeysDown: all<VersionKeyRow, LiveVersionsDown>(`${VERSION_KEYS} ${LIVE_VERSIONS_DOWN}`),
     newestLiveVersion: one<VersionRow, OfFunction>(
       `SELECT * FROM versions WHERE function_id = @function_id AND state = 'live' ORDER BY version_number DESC LIMIT 1`,
     ),
