@@ -1,16 +1,12 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 
 import { openEngine } from '../../engine/engine.js'
 import { presentVersion } from '../../engine/present.js'
 import { VersionRecords } from '../../engine/version-records.js'
 import { ADMIN, packageZip } from './admin/fixture.js'
 
-/**
- * The answers a show or list gives come from VersionRecords when it has them. Whatever changes a
- * version, they must equal the answers built from its row as it is now: the proof that every such
- * change bumps the revision the cache is keyed by.
- */
-t.test('every change to a version is seen by the next show and list', async (t) => {
+/** A new engine with one function of `versions` versions (`v1`, `v2`, ...), each on its own package. */
+async function engineWithVersions(t: Test, versions: number) {
   const engine = await openEngine({ dataDir: t.testdir() })
   t.teardown(() => engine.close())
   const fn = await engine.createFunction(ADMIN, {
@@ -18,10 +14,20 @@ t.test('every change to a version is seen by the next show and list', async (t) 
     code: JSON.stringify({ source: 'package' }),
     package: packageZip(0),
   })
-  for (let n = 1; n <= 4; n++) {
+  for (let n = 1; n <= versions; n++) {
     if (n > 1) await engine.updateFunction(ADMIN, fn.id, { fields: {}, package: packageZip(n) })
     await engine.createVersion(ADMIN, fn.id, { description: `v${n}` })
   }
+  return { engine, fn }
+}
+
+/**
+ * The answers a show or list gives come from VersionRecords when it has them. Whatever changes a
+ * version, they must equal the answers built from its row as it is now: the proof that every such
+ * change bumps the revision the cache is keyed by.
+ */
+t.test('every change to a version is seen by the next show and list', async (t) => {
+  const { engine, fn } = await engineWithVersions(t, 4)
   const fromRows = () =>
     engine.deps.sql.liveVersionsUp({ function_id: fn.id, after: 0, limit: -1 }).map((row) => presentVersion(row))
   const hits = () => engine.stats().caches.find((c) => c.cache === 'version_records')!.hits
@@ -71,17 +77,7 @@ t.test('every change to a version is seen by the next show and list', async (t) 
 })
 
 t.test('the cache keeps at most its bytes, and a version it dropped is built again', async (t) => {
-  const engine = await openEngine({ dataDir: t.testdir() })
-  t.teardown(() => engine.close())
-  const fn = await engine.createFunction(ADMIN, {
-    fields: { name: 'small', runtime_id: 'python3', entry: 'main.main' },
-    code: JSON.stringify({ source: 'package' }),
-    package: packageZip(0),
-  })
-  for (let n = 1; n <= 5; n++) {
-    if (n > 1) await engine.updateFunction(ADMIN, fn.id, { fields: {}, package: packageZip(n) })
-    await engine.createVersion(ADMIN, fn.id, {})
-  }
+  const { engine, fn } = await engineWithVersions(t, 5)
   const records = new VersionRecords(3 * 1024)
   const rows = engine.deps.sql.liveVersionsUp({ function_id: fn.id, after: 0, limit: -1 })
   const keys = rows.map((r) => ({ id: r.id, revision: r.revision }))
