@@ -127,9 +127,18 @@ export async function syncDirectory(dir: string): Promise<void> {
  * can vanish with it. Costs nothing when the directory already exists.
  */
 export async function ensureDirectory(dir: string): Promise<void> {
-  if (existsSync(dir)) return
+  for (const d of await makeDirectory(dir)) await syncDirectory(d)
+}
+
+/**
+ * Creates a directory and its missing parents, and returns the directories that gained an entry
+ * (none when it was there): syncing them makes the new folders durable. For a caller that syncs
+ * folders in a batch of its own, as `ObjectWriter` does.
+ */
+export async function makeDirectory(dir: string): Promise<string[]> {
+  if (existsSync(dir)) return []
   const first = await mkdir(dir, { recursive: true })
-  if (first === undefined) return
+  if (first === undefined) return []
   const target = resolve(dir)
   const created = resolve(first)
   // Every directory from the parent of the first one created down to the parent of `dir` gained an entry.
@@ -140,7 +149,7 @@ export async function ensureDirectory(dir: string): Promise<void> {
     chain.push(at)
     at = resolve(at, part)
   }
-  for (const d of chain) await syncDirectory(d)
+  return chain
 }
 
 /** Syncs each distinct directory once; used after a batch of durable writes. */

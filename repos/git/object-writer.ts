@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
-import { syncDirectories, writeFileDurably } from '../durable-fs.js'
+import { makeDirectory, syncDirectories, writeFileDurably } from '../durable-fs.js'
 import { hashObject, looseObjectPath } from './loose-objects.js'
 import type { ObjectType } from './object-types.js'
 import { deflate } from './zlib.js'
@@ -68,6 +68,9 @@ export class ObjectWriter {
 
   private async place(path: string, raw: Buffer): Promise<void> {
     if (existsSync(path)) return
+    // A new fan-out folder is an entry of objects/: synced with the rest by flush(), not at once
+    // (a package of 2,000 files creates up to 256 of them).
+    for (const dir of await makeDirectory(dirname(path))) this.dirs.add(dir)
     // `tmp_obj_*` in objects/ is git's own name for these: fsck ignores them and gc prunes them.
     await writeFileDurably(path, await deflate(raw), { dir: join(this.gitdir, 'objects'), prefix: 'tmp_obj_' })
   }

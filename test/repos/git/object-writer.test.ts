@@ -38,6 +38,12 @@ t.test('add gives ids at once; after flush every object is there for git, each f
     contents.slice(0, 3).map((c) => hashObject('blob', c).oid),
   )
   t.equal(after.files - before.files, 41, 'one fsynced file per distinct object (40 blobs and a tree)')
+  const fanOuts = new Set([...ids, tree].map((oid) => oid.slice(0, 2))).size
+  t.equal(
+    after.directories - before.directories,
+    fanOuts + 1,
+    'each new fan-out folder synced once, and objects/ once for all of them',
+  )
   const listed = (await git(gitdir, 'ls-tree', '-r', tree)).trim().split('\n')
   t.equal(listed.length, 40, 'git reads the tree')
   t.equal(await git(gitdir, 'cat-file', '-p', ids[39]!), 'file 39', 'and the blobs')
