@@ -284,7 +284,7 @@ async function removeLooseObjects(gitdir: string, oids: string[]): Promise<numbe
  * (a repack killed mid-way) is taken over. Returns the release, or undefined when a live repack
  * holds it.
  */
-async function lockRepository(gitdir: string): Promise<(() => Promise<void>) | undefined> {
+export async function lockRepository(gitdir: string): Promise<(() => Promise<void>) | undefined> {
   const lock = path.join(gitdir, LOCK_FILE)
   const mine = `${process.pid} ${HOST}`
   const release = async (): Promise<void> => {

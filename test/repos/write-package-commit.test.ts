@@ -1,11 +1,14 @@
 import { chmod, mkdir, readdir, symlink, writeFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
 
 import t from 'tap'
 
+import { durableSyncStats } from '../../repos/durable-fs.js'
+import { listLooseObjects } from '../../repos/pack/repack.js'
 import type { PackageFile } from '../../repos/package-files.js'
 import { RepoStore } from '../../repos/repo-store.js'
-import { writePackageCommit } from '../../repos/write-package-commit.js'
+import { PACK_FROM_FILES, writePackageCommit } from '../../repos/write-package-commit.js'
 import { git, gitBytes, lsTree } from '../helpers/git.js'
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
@@ -156,24 +159,54 @@ t.test('an empty package is the empty tree', async (t) => {
   t.equal(await git(gitdir, 'cat-file', '-t', written.commit), 'commit')
 })
 
+/** `count` files in 7 x 3 folders, `d<i%7>/s<i%3>/f<i>.txt` holding `file <i>`. */
+function manyFiles(count: number): PackageFile[] {
+  const files: PackageFile[] = []
+  for (let i = 0; i < count; i++)
+    files.push({ path: `d${i % 7}/s${i % 3}/f${i}.txt`, kind: 'file', content: Buffer.from(`file ${i}\n`) })
+  return files
+}
+
+const commitOf = (gitdir: string, files: PackageFile[]) =>
+  writePackageCommit(gitdir, { files, archive: Buffer.from('zip'), parent: null, message: 'm', time: 1 })
+
 t.test('many files in many folders, written concurrently, all land', async (t) => {
   const gitdir = await bareRepo(t.testdir())
-  const files: PackageFile[] = []
-  for (let i = 0; i < 300; i++)
-    files.push({ path: `d${i % 7}/s${i % 3}/f${i}.txt`, kind: 'file', content: Buffer.from(`file ${i}\n`) })
-  const written = await writePackageCommit(gitdir, {
-    files,
-    archive: Buffer.from('zip'),
-    parent: null,
-    message: 'm',
-    time: 1,
-  })
+  // Just below the count from which an upload is written as a pack: loose objects, 16 at a time.
+  const written = await commitOf(gitdir, manyFiles(PACK_FROM_FILES - 1))
   const entries = await lsTree(gitdir, written.tree)
-  t.equal(entries.size, 300)
-  t.equal((await gitBytes(gitdir, ['cat-file', 'blob', entries.get('d4/s1/f151.txt')!.oid])).toString(), 'file 151\n')
+  t.equal(entries.size, PACK_FROM_FILES - 1)
+  t.equal((await gitBytes(gitdir, ['cat-file', 'blob', entries.get('d4/s2/f53.txt')!.oid])).toString(), 'file 53\n')
   t.equal(await git(gitdir, 'fsck', '--strict', '--no-dangling'), '')
   const leftovers = (await readdir(join(gitdir, 'objects', written.tree.slice(0, 2)))).filter((n) =>
     n.includes('.tmp-'),
   )
   t.same(leftovers, [], 'no temporary files left beside the objects')
+})
+
+t.test('a package of many files is written as one pack that git reads and checks', async (t) => {
+  const gitdir = await bareRepo(t.testdir())
+  const before = durableSyncStats()
+  const written = await commitOf(gitdir, manyFiles(300))
+  const after = durableSyncStats()
+  const entries = await lsTree(gitdir, written.tree)
+  t.equal(entries.size, 300)
+  t.equal((await gitBytes(gitdir, ['cat-file', 'blob', entries.get('d4/s1/f151.txt')!.oid])).toString(), 'file 151\n')
+  t.equal(await git(gitdir, 'fsck', '--strict', '--no-dangling'), '')
+  const packs = (await readdir(join(gitdir, 'objects', 'pack'))).sort()
+  t.equal(packs.length, 2, `one pack and its index: ${packs.join(', ')}`)
+  t.match(await git(gitdir, 'verify-pack', '-v', join(gitdir, 'objects', 'pack', packs[0]!)), /ok$/)
+  t.same(await listLooseObjects(gitdir), [], 'no loose object')
+  t.equal(after.files - before.files, 2, 'two files fsynced, the pack and its index')
+})
+
+t.test('while a repack holds the repository, a package of many files is written loose', async (t) => {
+  const gitdir = await bareRepo(t.testdir())
+  // This process holds gc.pid, as a repack running beside the upload would.
+  await writeFile(join(gitdir, 'gc.pid'), `${process.pid} ${hostname()}`)
+  const written = await commitOf(gitdir, manyFiles(100))
+  t.equal((await lsTree(gitdir, written.tree)).size, 100)
+  t.equal(await git(gitdir, 'fsck', '--strict', '--no-dangling'), '')
+  t.same(await readdir(join(gitdir, 'objects', 'pack')), [], 'no pack')
+  t.equal((await listLooseObjects(gitdir)).length, 100 + 21 + 7 + 1 + 2, 'blobs, trees, the archive and the commit')
 })
