@@ -7,6 +7,7 @@ import t from 'tap'
 
 import { databasePath } from '../../engine/engine.js'
 import { openDatabase } from '../../engine/store/open-database.js'
+import { PACK_FROM_FILES } from '../../repos/write-package-commit.js'
 import { git } from '../helpers/git.js'
 import { functionForm } from '../helpers/server.js'
 import { runTagstone, type ServeProcess, startServe } from '../helpers/tagstone-process.js'
@@ -113,8 +114,10 @@ class Ledger {
 }
 
 function packageZip(fid: string, ledger: Ledger): Buffer {
-  // Enough files that writing the commit takes a while: kills land inside it too.
-  const files = Array.from({ length: 12 }, (_, i) => ({
+  // Enough files that writing the commit takes a while: kills land inside it too. Every third
+  // package has enough to be written as a pack (PackedObjectWriter), so kills land in that too.
+  const count = ledger.zips.size % 3 === 2 ? PACK_FROM_FILES + 6 : 12
+  const files = Array.from({ length: count }, (_, i) => ({
     name: `src/m${i}.py`,
     content: `# ${fid}\nV = '${randomBytes(24).toString('hex')}'\n`,
   }))
