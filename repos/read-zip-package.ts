@@ -1,4 +1,5 @@
-import { crc32 } from 'node:zlib'
+import { promisify } from 'node:util'
+import { crc32, inflateRaw, inflateRawSync } from 'node:zlib'
 
 import yauzl, { type Entry, type ZipFile } from 'yauzl'
 
@@ -23,7 +24,7 @@ const HOST_UNIX = 3
 export async function readZipPackage(zip: Buffer, limits: UnpackLimits): Promise<PackageFile[]> {
   const archive = await openZip(zip)
   try {
-    return await readEntries(archive, limits)
+    return await readEntries(archive, zip, limits)
   } finally {
     archive.close()
   }
@@ -41,7 +42,7 @@ function openZip(zip: Buffer): Promise<ZipFile> {
   })
 }
 
-function readEntries(archive: ZipFile, limits: UnpackLimits): Promise<PackageFile[]> {
+function readEntries(archive: ZipFile, zip: Buffer, limits: UnpackLimits): Promise<PackageFile[]> {
   const files: PackageFile[] = []
   const seen = new Set<string>()
   const dirs = new Set<string>()
@@ -88,29 +89,49 @@ function readEntries(archive: ZipFile, limits: UnpackLimits): Promise<PackageFil
           ),
         )
       }
-      archive.openReadStream(entry, (err, stream) => {
-        if (err || !stream) return fail(err)
-        const chunks: Buffer[] = []
-        stream.on('data', (c: Buffer) => chunks.push(c))
-        stream.on('error', fail)
-        stream.on('end', () => {
-          const content = Buffer.concat(chunks)
-          // yauzl checks sizes but not CRC-32s: without this a damaged entry would be stored as good.
-          if (crc32(content) !== entry.crc32)
-            return fail(
-              new RepoError(
-                'PACKAGE_CORRUPT',
-                `The package is a broken zip archive: entry '${path}' fails its CRC-32 check.`,
-              ),
-            )
-          const kind = (mode & S_IFMT) === S_IFLNK ? 'symlink' : mode & 0o111 ? 'executable' : 'file'
-          files.push({ path, kind, content })
-          archive.readEntry()
-        })
-      })
+      entryContent(archive, zip, entry).then((content) => {
+        // yauzl checks sizes but not CRC-32s: without this a damaged entry would be stored as good.
+        if (crc32(content) !== entry.crc32)
+          return fail(
+            new RepoError(
+              'PACKAGE_CORRUPT',
+              `The package is a broken zip archive: entry '${path}' fails its CRC-32 check.`,
+            ),
+          )
+        const kind = (mode & S_IFMT) === S_IFLNK ? 'symlink' : mode & 0o111 ? 'executable' : 'file'
+        files.push({ path, kind, content })
+        archive.readEntry()
+      }, fail)
     })
     archive.readEntry()
   })
+}
+
+/** Entries up to this size are inflated at once; larger ones on the thread pool, so one never stalls other requests. */
+const INFLATE_AT_ONCE = 1024 * 1024
+const inflateRawAsync = promisify(inflateRaw)
+
+/**
+ * An entry's bytes, taken from the zip in memory and inflated in one call. yauzl's read streams
+ * cost several thread-pool round trips per entry: a package of 2,000 files spent most of its
+ * reading waiting on them. The sizes are checked as yauzl's `validateEntrySizes` does.
+ */
+async function entryContent(archive: ZipFile, zip: Buffer, entry: Entry): Promise<Buffer> {
+  if (entry.isEncrypted()) throw new Error('entry is encrypted')
+  const { fileDataStart } = await archive.readLocalFileHeaderPromise(entry, { minimal: true })
+  const data = zip.subarray(fileDataStart, fileDataStart + entry.compressedSize)
+  let content: Buffer
+  if (entry.compressionMethod === 0) content = Buffer.from(data)
+  else if (entry.compressionMethod === 8) {
+    // One byte more than announced is enough to tell a lying size, and bounds a zip bomb.
+    const options = { maxOutputLength: entry.uncompressedSize + 1 }
+    content = data.length <= INFLATE_AT_ONCE ? inflateRawSync(data, options) : await inflateRawAsync(data, options)
+  } else throw new Error(`unsupported compression method: ${entry.compressionMethod}`)
+  if (content.length !== entry.uncompressedSize)
+    throw new Error(
+      `entry '${entry.fileName}' holds ${content.length} bytes, not the ${entry.uncompressedSize} it announces`,
+    )
+  return content
 }
 
 function parentsAndSelf(path: string): string[] {

@@ -64,6 +64,16 @@ export function badCrc(zip: Buffer): Buffer {
   return out
 }
 
+/** The zip with its first entry announcing `by` bytes more (or fewer) than its data inflates to, in both headers. */
+export function lyingSize(zip: Buffer, by: number): Buffer {
+  const out = Buffer.from(zip)
+  const first = entryOffsets(out)[0]
+  if (!first) throw new Error('an empty zip has no size to lie about')
+  out.writeUInt32LE(out.readUInt32LE(first.local + 22) + by, first.local + 22)
+  out.writeUInt32LE(out.readUInt32LE(first.central + 24) + by, first.central + 24)
+  return out
+}
+
 /** The zip with its first entry's compressed data overwritten with bytes that do not inflate. */
 export function badDeflate(zip: Buffer): Buffer {
   const out = Buffer.from(zip)

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto'
+
 import t from 'tap'
 
 import { RepoError } from '../../repos/errors.js'
 import { checkPath, readZipPackage, type UnpackLimits } from '../../repos/read-zip-package.js'
 import { makeZip } from '../helpers/zip.js'
-import { badCrc, badDeflate, madeOnDos, restamp, withComment } from '../helpers/zip-variants.js'
+import { badCrc, badDeflate, lyingSize, madeOnDos, restamp, withComment } from '../helpers/zip-variants.js'
 
 const LIMITS: UnpackLimits = { maxEntries: 100, maxUnpackedBytes: 1024 * 1024 }
 
@@ -262,6 +264,20 @@ t.test('what is not a zip, or a broken one, is refused with its own code', async
     'PACKAGE_CORRUPT',
     'a stored entry with a wrong CRC-32',
   )
+  t.equal(await refusal(lyingSize(zip, -1)), 'PACKAGE_CORRUPT', 'an entry that inflates to more than it announces')
+  t.equal(await refusal(lyingSize(zip, 1)), 'PACKAGE_CORRUPT', 'and one that inflates to less')
+})
+
+t.test('an entry too big to inflate at once is inflated on the thread pool, whole', async (t) => {
+  // Random bytes do not compress: over 1 MiB of compressed data.
+  const content = randomBytes(1024 * 1024 + 4096)
+  const zip = makeZip([
+    { name: 'big.bin', content },
+    { name: 'small.txt', content: 'beside it' },
+  ])
+  const files = await readZipPackage(zip, { maxEntries: 10, maxUnpackedBytes: 10 * 1024 * 1024 })
+  t.ok(files.find((f) => f.path === 'big.bin')?.content.equals(content), 'the big entry, byte for byte')
+  t.equal(files.find((f) => f.path === 'small.txt')?.content.toString(), 'beside it')
 })
 
 t.test('limits on entries and unpacked bytes', async (t) => {
