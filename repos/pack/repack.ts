@@ -280,15 +280,36 @@ async function removeLooseObjects(gitdir: string, oids: string[]): Promise<numbe
 }
 
 /**
+ * The `gc.pid` files this process holds or is taking. One that names this process but is not here
+ * was left by an earlier process that had the same pid (a container's server is pid 1 at every
+ * start): it is stale, not a live repack.
+ */
+const held = new Set<string>()
+
+/**
  * Takes `gc.pid` as git does: created exclusively with `pid host`; a lock whose process is gone
  * (a repack killed mid-way) is taken over. Returns the release, or undefined when a live repack
- * holds it.
+ * holds it (this process included).
  */
 export async function lockRepository(gitdir: string): Promise<(() => Promise<void>) | undefined> {
   const lock = path.join(gitdir, LOCK_FILE)
+  if (held.has(lock)) return undefined
+  held.add(lock)
+  try {
+    const taken = await takeLock(lock)
+    if (!taken) held.delete(lock)
+    return taken
+  } catch (error) {
+    held.delete(lock)
+    throw error
+  }
+}
+
+async function takeLock(lock: string): Promise<(() => Promise<void>) | undefined> {
   const mine = `${process.pid} ${HOST}`
   const release = async (): Promise<void> => {
     if ((await readFile(lock, 'utf8').catch(() => '')) === mine) await rm(lock, { force: true })
+    held.delete(lock)
   }
   try {
     const handle = await open(lock, 'wx')
@@ -299,7 +320,8 @@ export async function lockRepository(gitdir: string): Promise<(() => Promise<voi
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
   }
   const [pid, host] = (await readFile(lock, 'utf8').catch(() => '')).trim().split(' ')
-  if (host === HOST && pid !== undefined && isAlive(Number(pid))) return undefined
+  const live = Number(pid) !== process.pid && isAlive(Number(pid))
+  if (host === HOST && pid !== undefined && live) return undefined
   // Replace the stale lock in one step, then check nobody else replaced it at the same moment.
   const tmp = `${lock}.${randomBytes(6).toString('hex')}`
   await writeFile(tmp, mine, { flag: 'wx' })

@@ -10,6 +10,7 @@ import type { PackageFile } from '../../repos/package-files.js'
 import { RepoStore } from '../../repos/repo-store.js'
 import { PACK_FROM_FILES, writePackageCommit } from '../../repos/write-package-commit.js'
 import { git, gitBytes, lsTree } from '../helpers/git.js'
+import { liveProcess } from '../helpers/live-process.js'
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
 
@@ -202,8 +203,8 @@ t.test('a package of many files is written as one pack that git reads and checks
 
 t.test('while a repack holds the repository, a package of many files is written loose', async (t) => {
   const gitdir = await bareRepo(t.testdir())
-  // This process holds gc.pid, as a repack running beside the upload would.
-  await writeFile(join(gitdir, 'gc.pid'), `${process.pid} ${hostname()}`)
+  // A live process holds gc.pid, as a repack running beside the upload would.
+  await writeFile(join(gitdir, 'gc.pid'), `${liveProcess(t).pid} ${hostname()}`)
   const written = await commitOf(gitdir, manyFiles(100))
   t.equal((await lsTree(gitdir, written.tree)).size, 100)
   t.equal(await git(gitdir, 'fsck', '--strict', '--no-dangling'), '')

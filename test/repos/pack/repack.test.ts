@@ -7,9 +7,10 @@ import t from 'tap'
 import { applyDelta } from '../../../repos/pack/apply-delta.js'
 import { createDelta, indexBase } from '../../../repos/pack/create-delta.js'
 import { nameHash } from '../../../repos/pack/delta-search.js'
-import { listLooseObjects, repack } from '../../../repos/pack/repack.js'
+import { listLooseObjects, lockRepository, repack } from '../../../repos/pack/repack.js'
 import { readObject } from '../../../repos/read-object.js'
 import { git, gitBytes } from '../../helpers/git.js'
+import { liveProcess } from '../../helpers/live-process.js'
 
 /** Text that changes a little from one commit to the next, as source code does. */
 function fileText(file: number, commit: number): string {
@@ -132,12 +133,34 @@ t.test('gc.pid: a live holder makes a repack busy; a dead one is taken over', as
   const gitdir = await looseRepository(dir, 1)
   const lock = path.join(gitdir, 'gc.pid')
   const host = (await import('node:os')).hostname()
-  await writeFile(lock, `${process.pid} ${host}`)
+  const holder = liveProcess(t)
+  await writeFile(lock, `${holder.pid} ${host}`)
   t.match(await repack(gitdir, { all: true }), { status: 'busy' })
   t.ok((await listLooseObjects(gitdir)).length > 0, 'nothing was touched')
   await writeFile(lock, `999999999 ${host}`)
   t.match(await repack(gitdir, { all: true }), { status: 'packed' })
   await t.rejects(readFile(lock), 'the lock is released')
+})
+
+t.test("gc.pid naming this process, which does not hold it, is an earlier process's: taken over", async (t) => {
+  // A server in a container is pid 1 at every start: a lock left by a killed one names the new one.
+  const gitdir = await looseRepository(t.testdir(), 1)
+  const lock = path.join(gitdir, 'gc.pid')
+  await writeFile(lock, `${process.pid} ${(await import('node:os')).hostname()}`)
+  t.match(await repack(gitdir, { all: true }), { status: 'packed' })
+  await t.rejects(readFile(lock), 'the lock is released')
+})
+
+t.test('while this process holds gc.pid, a second taker in it is refused', async (t) => {
+  const gitdir = await looseRepository(t.testdir(), 1)
+  const release = await lockRepository(gitdir)
+  t.ok(release, 'taken')
+  t.equal(await lockRepository(gitdir), undefined, 'busy')
+  t.match(await repack(gitdir, { all: true }), { status: 'busy' })
+  await release!()
+  const again = await lockRepository(gitdir)
+  t.ok(again, 'free once released')
+  await again!()
 })
 
 t.test('the exclusive hook runs the removal', async (t) => {
