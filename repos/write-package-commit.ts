@@ -23,10 +23,10 @@ const MODES = { file: '100644', executable: '100755', symlink: '120000' } as con
 export const PACK_FROM_FILES = 64
 
 /**
- * Writes the package's blobs, trees, the archive blob and a commit on top of
- * `parent`, all durable, in one round of fsyncs (ids are known before the files
- * are written: `ObjectWriter.add`), or as one pack for a package of many files. Moves no ref: until a ref names them these
- * objects are unreachable garbage, which is what makes a crash here harmless.
+ * Writes the package's blobs, trees, the archive blob and a commit on top of `parent`, all durable,
+ * in one round of fsyncs (ids are known before the files are written: `ObjectWriter.add`), or as one
+ * pack for a package of many files. Moves no ref: until a ref names them these objects are
+ * unreachable garbage, which is what makes a crash here harmless.
  */
 export async function writePackageCommit(
   gitdir: string,

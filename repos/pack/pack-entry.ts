@@ -92,6 +92,15 @@ export async function encodeEntry(
   return entry
 }
 
+/** The 12 bytes a version 2 pack starts with: "PACK", the version, the number of entries. */
+export function packHeader(count: number): Buffer {
+  const header = Buffer.alloc(12)
+  header.write('PACK', 0, 'latin1')
+  header.writeUInt32BE(2, 4)
+  header.writeUInt32BE(count, 8)
+  return header
+}
+
 /** The type-and-size header in front of every pack entry. */
 export function entryHeader(typeCode: number, size: number): Buffer {
   const bytes: number[] = []

@@ -7,7 +7,14 @@ import type { DeltaSearchOptions } from './delta-search.js'
 import { streamLooseContent } from './loose-stream.js'
 import type { ObjectStore } from './object-store.js'
 import type { PlannedObject } from './object-walk.js'
-import { type DeflatedEntry, deltaHeader, type EncodedEntry, encodeEntry, entryHeader } from './pack-entry.js'
+import {
+  type DeflatedEntry,
+  deltaHeader,
+  type EncodedEntry,
+  encodeEntry,
+  entryHeader,
+  packHeader,
+} from './pack-entry.js'
 
 export interface PackWriteOptions {
   /** The client accepts deltas that name their base by distance (the ofs-delta capability). */
@@ -62,10 +69,7 @@ export async function* writePack(
     return chunk
   }
 
-  const header = Buffer.alloc(12)
-  header.write('PACK', 0, 'latin1')
-  header.writeUInt32BE(2, 4)
-  header.writeUInt32BE(objects.length, 8)
+  const header = packHeader(objects.length)
   yield emit(header)
 
   const ahead = new EncodeAhead(objects, async (object) => {

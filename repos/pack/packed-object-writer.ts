@@ -7,7 +7,7 @@ import { hashObject } from '../git/loose-objects.js'
 import type { ObjectType } from '../git/object-types.js'
 import { ObjectWriter } from '../git/object-writer.js'
 import { deflate, PACK_COMPRESSION_LEVEL } from '../git/zlib.js'
-import { entryHeader } from './pack-entry.js'
+import { entryHeader, packHeader } from './pack-entry.js'
 import { writePackIndex } from './pack-index-writer.js'
 import { lockRepository } from './repack.js'
 import { PACK_TYPE_CODE } from './type-codes.js'
@@ -71,10 +71,7 @@ interface BuiltPack {
 
 /** A version 2 pack of the objects, undeltified, and its version 2 index. */
 async function packOf(objects: HeldObject[]): Promise<BuiltPack> {
-  const header = Buffer.alloc(12)
-  header.write('PACK', 0, 'latin1')
-  header.writeUInt32BE(2, 4)
-  header.writeUInt32BE(objects.length, 8)
+  const header = packHeader(objects.length)
   const chunks = [header]
   const entries = []
   let offset = header.length
